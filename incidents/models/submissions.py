@@ -1,0 +1,87 @@
+"""The public submission queue: a proposed report (and maybe a new incident) awaiting editors."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from incidents.models.catalog import Incident, Report
+
+
+class SubmissionState(models.TextChoices):
+    NEW = "new", "Received"
+    IN_REVIEW = "in_review", "In review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Submission(models.Model):
+    state = models.CharField(
+        max_length=16, choices=SubmissionState.choices, default=SubmissionState.NEW
+    )
+    # The private link of the submitter's status page.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incident_submissions",
+    )
+    submitter_name = models.CharField(max_length=200, blank=True)
+    submitter_email = models.EmailField(blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_submissions",
+    )
+    # The report as submitted (AIID field names).
+    url = models.URLField(max_length=2000)
+    url_normalised = models.CharField(max_length=2000, blank=True, db_index=True)
+    source_domain = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True)
+    authors = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    date_published = models.DateField(null=True, blank=True)
+    date_downloaded = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=16, default="en", blank=True)
+    image_url = models.URLField(max_length=2000, blank=True)
+    quick_add = models.BooleanField(default=False)
+    # Either existing incidents ...
+    incident_ids = ArrayField(models.IntegerField(), default=list, blank=True)
+    # ... or a proposed new one.
+    incident_title = models.CharField(max_length=500, blank=True)
+    incident_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    deployers = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    developers = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    harmed_parties = ArrayField(models.CharField(max_length=300), default=list, blank=True)
+    # The outcome, kept after the decision.
+    outcome = models.CharField(max_length=32, blank=True)
+    decision_reason = models.TextField(blank=True)
+    resulting_report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resulting_incidents = models.ManyToManyField(Incident, blank=True, related_name="+")
+    possible_duplicate = models.BooleanField(default=False)
+    source = models.CharField(max_length=32, default="registry")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=SubmissionState.values),
+                name="submission_state_valid",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk}: {self.title or self.url}"

@@ -1,0 +1,12 @@
+"""/api/v1/: each area contributes its own routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("registry.api_schema_urls")),
+    path("", include("incidents.api.urls")),
+    path("", include("incidents.api.submission_urls")),
+    path("", include("emissions.api.urls")),
+    path("", include("emissions.api.venue_urls")),
+    path("search/", include("registry.search.api_urls")),
+]

@@ -1,0 +1,20 @@
+"""URL map. Each area owns its own module; this file only composes them."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from registry import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("registry.account_urls")),
+    path("api/v1/", include("registry.api_urls")),
+    path("search/", include("registry.search.urls")),
+    path("submit/", include("incidents.submission_urls")),
+    path("disclosures/", include("emissions.urls")),
+    path("venues/", include("emissions.venue_urls")),
+    path("", include("incidents.urls")),
+]
+
+handler404 = "registry.views.not_found"
