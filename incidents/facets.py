@@ -21,6 +21,8 @@ def _atoms(value: Any) -> Iterable[str]:
 def classification_facets(namespace: str, values: Mapping[str, Any]) -> list[str]:
     """Every `Namespace:field:value` string of a classification's values, sorted, unique."""
     facets = {
-        f"{namespace}:{field}:{atom}"[:600] for field, value in values.items() for atom in _atoms(value)
+        f"{namespace}:{field}:{atom}"[:600]
+        for field, value in values.items()
+        for atom in _atoms(value)
     }
     return sorted(facets)
