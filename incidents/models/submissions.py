@@ -18,12 +18,30 @@ class SubmissionState(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+class SubmissionOutcome(models.TextChoices):
+    """What an editor made of a submission; empty while it is undecided."""
+
+    NEW_INCIDENT = "new_incident", "Accepted as a new incident"
+    EXISTING_INCIDENTS = "existing_incidents", "Accepted into existing incidents"
+    ISSUE = "issue", "Accepted as an issue"
+    REJECTED = "rejected", "Rejected"
+
+
+ACCEPTED_OUTCOMES = (
+    SubmissionOutcome.NEW_INCIDENT,
+    SubmissionOutcome.EXISTING_INCIDENTS,
+    SubmissionOutcome.ISSUE,
+)
+
+
 class Submission(models.Model):
     state = models.CharField(
         max_length=16, choices=SubmissionState.choices, default=SubmissionState.NEW
     )
     # The private link of the submitter's status page.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Sent with the form (and optionally as an API header) so a form posted twice files once.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -62,8 +80,18 @@ class Submission(models.Model):
     developers = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     harmed_parties = ArrayField(models.CharField(max_length=300), default=list, blank=True)
     # The outcome, kept after the decision.
-    outcome = models.CharField(max_length=32, blank=True)
+    outcome = models.CharField(
+        max_length=32, choices=SubmissionOutcome.choices, blank=True, default=""
+    )
     decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decided_submissions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     resulting_report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -79,9 +107,33 @@ class Submission(models.Model):
             models.CheckConstraint(
                 condition=models.Q(state__in=SubmissionState.values),
                 name="submission_state_valid",
-            )
+            ),
+            # The outcome follows the state: none while open, an acceptance kind once accepted,
+            # and a rejection always carries its reason.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(state__in=[SubmissionState.NEW, SubmissionState.IN_REVIEW], outcome="")
+                    | models.Q(state=SubmissionState.ACCEPTED, outcome__in=ACCEPTED_OUTCOMES)
+                    | (
+                        models.Q(state=SubmissionState.REJECTED, outcome=SubmissionOutcome.REJECTED)
+                        & ~models.Q(decision_reason="")
+                    )
+                ),
+                name="submission_outcome_matches_state",
+            ),
         ]
         indexes = [models.Index(fields=["state", "created_at"])]
 
     def __str__(self) -> str:
         return f"Submission {self.pk}: {self.title or self.url}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in (SubmissionState.ACCEPTED, SubmissionState.REJECTED)
+
+    @property
+    def proposes_new_incident(self) -> bool:
+        return bool(self.incident_title) and not self.incident_ids
+
+    def get_absolute_url(self) -> str:
+        return f"/submit/status/{self.token}/"
