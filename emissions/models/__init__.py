@@ -1,0 +1,29 @@
+from emissions.models.disclosure import (
+    AWAITING_REVIEW_STATES,
+    EDITABLE_STATES,
+    OPEN_STATES,
+    Architecture,
+    Disclosure,
+    DisclosureState,
+    EmissionsBasis,
+    Method,
+)
+from emissions.models.recomputation import Recomputation, Verdict
+from emissions.models.review import DisclosureComment, ReviewConflict
+from emissions.models.venue import Venue
+
+__all__ = [
+    "AWAITING_REVIEW_STATES",
+    "EDITABLE_STATES",
+    "OPEN_STATES",
+    "Architecture",
+    "Disclosure",
+    "DisclosureComment",
+    "DisclosureState",
+    "EmissionsBasis",
+    "Method",
+    "Recomputation",
+    "ReviewConflict",
+    "Venue",
+    "Verdict",
+]
