@@ -98,6 +98,10 @@ DATABASES = {
     )
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+if not DATABASES["default"].get("HOST") and "host" in _db_options:
+    # A socket directory given as ?host=... belongs in HOST, where every tool looks for it.
+    DATABASES["default"]["HOST"] = _db_options.pop("host")
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
     "DATABASE_CONNECT_TIMEOUT", 5, minimum=1
 )
