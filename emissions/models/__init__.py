@@ -11,6 +11,9 @@ from emissions.models.disclosure import (
 from emissions.models.recomputation import Recomputation, Verdict
 from emissions.models.review import DisclosureComment, ReviewConflict
 from emissions.models.venue import Venue
+from emissions.models.venue import ChecklistItem, ReviewPhase  # noqa: F401
+from emissions.models.conference import ChecklistAnswer, Review, ReviewAssignment  # noqa: F401
+from emissions.models.exports import ExportJob, ExportJobState  # noqa: F401
 
 __all__ = [
     "AWAITING_REVIEW_STATES",
