@@ -1,3 +1,4 @@
+from emissions.models.conference import ChecklistAnswer, Review, ReviewAssignment  # noqa: F401
 from emissions.models.disclosure import (
     AWAITING_REVIEW_STATES,
     EDITABLE_STATES,
@@ -8,12 +9,10 @@ from emissions.models.disclosure import (
     EmissionsBasis,
     Method,
 )
+from emissions.models.exports import ExportJob, ExportJobState  # noqa: F401
 from emissions.models.recomputation import Recomputation, Verdict
 from emissions.models.review import DisclosureComment, ReviewConflict
-from emissions.models.venue import Venue
-from emissions.models.venue import ChecklistItem, ReviewPhase  # noqa: F401
-from emissions.models.conference import ChecklistAnswer, Review, ReviewAssignment  # noqa: F401
-from emissions.models.exports import ExportJob, ExportJobState  # noqa: F401
+from emissions.models.venue import ChecklistItem, ReviewPhase, Venue  # noqa: F401
 
 __all__ = [
     "AWAITING_REVIEW_STATES",
