@@ -155,6 +155,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE = {
+    # Disclosures whose recomputation task was lost (broker down, worker gone) are re-enqueued.
+    "emissions-sweep-stuck-disclosures": {
+        "task": "emissions.tasks.sweep_stuck_disclosures",
+        "schedule": 300.0,
+    },
+}
 
 # --- Search -------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
