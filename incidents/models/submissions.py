@@ -127,6 +127,9 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"Submission {self.pk}: {self.title or self.url}"
 
+    def get_absolute_url(self) -> str:
+        return f"/submit/status/{self.token}/"
+
     @property
     def is_decided(self) -> bool:
         return self.state in (SubmissionState.ACCEPTED, SubmissionState.REJECTED)
@@ -134,6 +137,3 @@ class Submission(models.Model):
     @property
     def proposes_new_incident(self) -> bool:
         return bool(self.incident_title) and not self.incident_ids
-
-    def get_absolute_url(self) -> str:
-        return f"/submit/status/{self.token}/"
