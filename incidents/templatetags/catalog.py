@@ -1,0 +1,33 @@
+"""Presentation helpers of the catalog pages (formatting only, no queries)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+
+from incidents.models import DatePrecision, ReportKind
+
+register = template.Library()
+
+
+@register.filter
+def precise_date(date: datetime.date | None, precision: str = DatePrecision.DAY) -> str:
+    """A date shown no more precisely than it is known: "14 March 2018", "March 2018", "2018"."""
+    if date is None:
+        return "Date unknown"
+    if precision == DatePrecision.YEAR:
+        return f"{date.year}"
+    if precision == DatePrecision.MONTH:
+        return f"{date:%B} {date.year}"
+    return f"{date.day} {date:%B} {date.year}"
+
+
+@register.filter
+def incident_date(incident: object) -> str:
+    return precise_date(getattr(incident, "date", None), getattr(incident, "date_precision", ""))
+
+
+@register.filter
+def report_kind_label(kind: str) -> str:
+    return ReportKind(kind).label if kind in ReportKind.values else kind

@@ -1,0 +1,1 @@
+"""Public pages of the incident catalog, one small module per kind of page."""

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from incidents.selectors import entities_list, entity_redirect_target
+from incidents.selectors import entity_detail as select_entity_detail
+
+ENTITIES_PER_PAGE = 60
+
+
+def entity_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    paginator = Paginator(entities_list(name_contains=query), ENTITIES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incidents/entity_list.html",
+        {"page_obj": page, "paginator": paginator, "query": query},
+    )
+
+
+def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    target = entity_redirect_target(slug)
+    if target is not None:
+        return HttpResponsePermanentRedirect(reverse("entity_detail", args=[target]))
+    page = select_entity_detail(slug=slug)
+    if page is None:
+        raise Http404("No entity with this name")
+    return render(request, "incidents/entity_detail.html", {"page": page, "entity": page.entity})
