@@ -1,0 +1,267 @@
+"""Conventions every read endpoint of the public API follows.
+
+- Errors: `{"errors": [{"field": "date_after", "message": "Enter a valid date."}]}`, with
+  `field` null when the error concerns no single parameter. Always JSON, whatever the format.
+- Unknown query parameters are refused with a 400 naming them: a typo in a filter must not
+  silently return the unfiltered collection.
+- Conditional GET: a strong ETag (hash of the body) and Last-Modified (the newest
+  `modified_at` of the records shown); If-None-Match / If-Modified-Since answer 304.
+- `?format=csv` on a list streams the *whole* filtered collection as CSV (formula-defused
+  cells), not one page: the full-table export social scientists ask for.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from defusedcsv import csv
+from django.http import Http404, HttpRequest, StreamingHttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+# Query parameters the pagination and the renderers read; every other one must be a filter.
+PAGINATION_PARAMETERS = frozenset({"cursor", "page_size"})
+FORMAT_PARAMETER = "format"
+CSV_CHUNK_ROWS = 500
+JSON_MEDIA_TYPE = "application/json"
+CSV_MEDIA_TYPE = "text/csv"
+
+
+class ErrorItemSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        allow_null=True, help_text="The query parameter or field at fault; null if none."
+    )
+    message = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx response of the API."""
+
+    errors = ErrorItemSerializer(many=True)
+
+
+def error_items(detail: Any, field: str | None = None) -> list[dict[str, str | None]]:
+    """Flatten DRF's error detail (dicts of lists, nested) into `[{"field", "message"}]`."""
+    if isinstance(detail, Mapping):
+        items = []
+        for key, value in detail.items():
+            name = None if key in ("non_field_errors", "detail") else str(key)
+            if field and name:
+                name = f"{field}.{name}"
+            items.extend(error_items(value, name or field))
+        return items
+    if isinstance(detail, list | tuple):
+        return [item for value in detail for item in error_items(value, field)]
+    return [{"field": field, "message": str(detail)}]
+
+
+def registry_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
+    """DRF's handler (which keeps `Retry-After` on 429 and `WWW-Authenticate` on 401), with
+    the body reshaped into the API's one error format."""
+    response = exception_handler(exc, context)
+    if response is not None:
+        response.data = {"errors": error_items(response.data)}
+    return response
+
+
+def unknown_parameter_error(names: Iterable[str]) -> exceptions.ValidationError:
+    return exceptions.ValidationError(
+        {name: "Unknown query parameter." for name in sorted(set(names))}
+    )
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, refusing query parameters that are neither filters nor pagination.
+
+    Detail views accept no filters at all: a filter on `/incidents/5/` would turn into a
+    confusing 404.
+    """
+
+    def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
+        known = {FORMAT_PARAMETER}
+        is_list = getattr(view, "action", "list") == "list"
+        filterset_class = self.get_filterset_class(view, queryset) if is_list else None
+        if is_list:
+            known |= PAGINATION_PARAMETERS
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+            for name, filter_ in filterset_class.base_filters.items():
+                # Range-style filters read suffixed parameters (`x_min`, `x_max`, ...).
+                known |= {f"{name}_{suffix}" for suffix in getattr(filter_, "suffixes", ())}
+        unknown = set(request.query_params) - known
+        if unknown:
+            raise unknown_parameter_error(unknown)
+        if not is_list:
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        return "; ".join("" if v is None else str(v) for v in value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def csv_line(row: Sequence[Any]) -> str:
+    """One CSV record, cells defused against spreadsheet formula injection."""
+    buffer = _LineBuffer()
+    csv.writer(buffer).writerow([_csv_cell(value) for value in row])
+    return buffer.line
+
+
+class _LineBuffer:
+    line = ""
+
+    def write(self, text: str) -> None:
+        self.line = text
+
+
+class CSVRenderer(BaseRenderer):
+    """Renders a list (or one object) as CSV. Lists normally stream through
+    `stream_csv_response`; this renderer covers single objects and error-free fallbacks."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if data is None:
+            return b""
+        rows = data.get("results", [data]) if isinstance(data, dict) else list(data)
+        header: list[str] = list(rows[0]) if rows else []
+        lines = [csv_line(header)] + [csv_line([row.get(k) for k in header]) for row in rows]
+        return "".join(lines).encode("utf-8")
+
+
+def stream_csv_response(
+    *, header: Sequence[str], rows: Iterable[Mapping[str, Any]], filename: str
+) -> StreamingHttpResponse:
+    """A CSV download of every row, produced lazily so memory stays flat whatever the size."""
+
+    def lines() -> Iterator[bytes]:
+        yield csv_line(header).encode("utf-8")
+        for row in rows:
+            yield csv_line([row.get(name) for name in header]).encode("utf-8")
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def conditional_response(
+    request: HttpRequest, response: Response, *, last_modified: datetime.datetime | None
+) -> Response:
+    """Add ETag / Last-Modified to a successful GET and answer 304 when the client's copy is
+    current. The body is rendered here so that its hash can serve as the ETag."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if isinstance(response, StreamingHttpResponse):
+        return response
+    response.render()
+    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    response["ETag"] = etag
+    timestamp = None
+    if last_modified is not None:
+        timestamp = int(last_modified.timestamp())
+        response["Last-Modified"] = http_date(timestamp)
+    not_modified = get_conditional_response(
+        request, etag=etag, last_modified=timestamp, response=response
+    )
+    return not_modified
+
+
+class RegistryAutoSchema(AutoSchema):
+    """Documents the responses every read endpoint can give: JSON or CSV on success, 304, and
+    errors (always JSON) in the API's error format."""
+
+    def get_response_serializers(self) -> Any:
+        base = super().get_response_serializers()
+        if self.method != "GET":
+            return base
+        if isinstance(base, dict):
+            responses = {
+                (code if isinstance(code, tuple) else (code, JSON_MEDIA_TYPE)): serializer
+                for code, serializer in base.items()
+            }
+        else:
+            responses = {(200, JSON_MEDIA_TYPE): base}
+        if (200, JSON_MEDIA_TYPE) in responses:
+            responses[(200, CSV_MEDIA_TYPE)] = OpenApiResponse(
+                OpenApiTypes.STR, "CSV (lists: every row of the filtered collection)."
+            )
+        errors = {
+            400: "Unknown parameter or malformed value.",
+            429: "Too many requests: wait `Retry-After` seconds.",
+        }
+        if "{" in self.path:
+            errors[404] = "No such record."
+        for code, description in errors.items():
+            responses.setdefault(
+                (code, JSON_MEDIA_TYPE), OpenApiResponse(ErrorSerializer, description)
+            )
+        if "{" in self.path and getattr(self.view, "answers_redirects", False):
+            responses[301] = OpenApiResponse(
+                description="Merged into another record: follow `Location`."
+            )
+        responses[304] = OpenApiResponse(description="Not modified (ETag / Last-Modified).")
+        return responses
+
+
+class RegistryAPIMixin:
+    """Mixed into every read-only view of the public API (see the module docstring)."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    filter_backends = [StrictFilterBackend]
+    schema = RegistryAutoSchema()
+    last_modified: datetime.datetime | None = None
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return registry_exception_handler
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        try:
+            return super().perform_content_negotiation(request, force)  # type: ignore[misc]
+        except Http404 as exc:
+            # An unknown `?format=` is the client's mistake in one parameter, not a 404.
+            raise exceptions.ValidationError(
+                {FORMAT_PARAMETER: "Unknown format: use json or csv."}
+            ) from exc
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if isinstance(response, Response) and response.status_code >= 400:
+            # Errors are JSON even when CSV was asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        if isinstance(response, Response):
+            response = conditional_response(request, response, last_modified=self.last_modified)
+        return response
+
+    def note_last_modified(self, records: Iterable[Any]) -> None:
+        """Remember the newest `modified_at` among the records shown, for Last-Modified."""
+        stamps = [r.modified_at for r in records if getattr(r, "modified_at", None)]
+        self.last_modified = max(stamps) if stamps else None

@@ -1,0 +1,262 @@
+"""Filters of the public API (django-filter). Every malformed value is a 400 naming its
+parameter; filters over related rows use `EXISTS` subqueries so results never repeat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from incidents.api import selectors
+from incidents.models import (
+    Classification,
+    Entity,
+    EntityRole,
+    Incident,
+    IncidentEntity,
+    Report,
+    ReportKind,
+    Taxonomy,
+)
+
+ReportIncidents = Report.incidents.through
+FACET_HELP = (
+    "A taxonomy value as `Namespace:field:value`, e.g. `MIT:Risk Domain:1. Discrimination and "
+    "Toxicity`. Repeat the parameter to require several values (all must match)."
+)
+
+
+class FacetField(forms.Field):
+    """Any number of `Namespace:field:value` strings, each naming a public taxonomy field."""
+
+    widget = forms.MultipleHiddenInput
+    max_values = 20
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        values = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+        if len(values) > self.max_values:
+            raise forms.ValidationError(f"At most {self.max_values} values.")
+        return values
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        for facet in value:
+            self._validate_facet(facet)
+
+    @staticmethod
+    def _validate_facet(facet: str) -> None:
+        if "\x00" in facet:
+            raise forms.ValidationError("Null characters are not allowed.")
+        namespace, _, rest = facet.partition(":")
+        fields = selectors.public_field_names(namespace=namespace) if rest else []
+        # Field names may contain colons, so match a known field as a prefix of the rest.
+        if not any(rest.startswith(f"{name}:") and len(rest) > len(name) + 1 for name in fields):
+            raise forms.ValidationError(
+                f"{facet!r} is not `Namespace:field:value` for a public taxonomy field."
+            )
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class FacetFilter(django_filters.Filter):
+    """Keeps rows matching every given facet; `match(facet)` builds the condition for one."""
+
+    field_class = FacetField
+
+    def __init__(self, *, match: Callable[[str], Q | Exists], **kwargs: Any) -> None:
+        self.match = match
+        kwargs.setdefault("help_text", FACET_HELP)
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        for facet in value or []:
+            qs = qs.filter(self.match(facet))
+        return qs
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.Filter):
+    """A positive integer id (incident id, report number)."""
+
+    field_class = IdField
+
+
+def _ordering_filter(choices: list[tuple[str, str]]) -> django_filters.ChoiceFilter:
+    # Cursor pagination applies the ordering; the filter only validates and documents it.
+    return django_filters.ChoiceFilter(
+        choices=choices, method="keep_queryset", help_text="Sort order of the results."
+    )
+
+
+class RegistryFilterSet(django_filters.FilterSet):
+    def keep_queryset(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset
+
+
+def _incident_entity(role: str | None, help_text: str) -> django_filters.CharFilter:
+    def filter_method(queryset: QuerySet, name: str, value: str) -> QuerySet:
+        links = IncidentEntity.objects.filter(incident=OuterRef("pk"), entity__slug=value)
+        if role:
+            links = links.filter(role=role)
+        return queryset.filter(Exists(links))
+
+    return django_filters.CharFilter(method=filter_method, help_text=help_text)
+
+
+class IncidentFilterSet(RegistryFilterSet):
+    date_after = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", help_text="Incident date on or after (YYYY-MM-DD)."
+    )
+    date_before = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", help_text="Incident date on or before (YYYY-MM-DD)."
+    )
+    modified_since = django_filters.IsoDateTimeFilter(
+        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
+    )
+    entity = _incident_entity(None, "Entity slug in any role.")
+    deployer = _incident_entity(EntityRole.DEPLOYER, "Entity slug: alleged deployer.")
+    developer = _incident_entity(EntityRole.DEVELOPER, "Entity slug: alleged developer.")
+    harmed = _incident_entity(EntityRole.HARMED, "Entity slug: alleged harmed party.")
+    implicated_system = _incident_entity(
+        EntityRole.IMPLICATED_SYSTEM, "Entity slug: implicated AI system."
+    )
+    classification = FacetFilter(
+        match=lambda facet: selectors.has_visible_facet(subject="incident", facet=facet)
+    )
+    language = django_filters.CharFilter(
+        method="has_report_with", help_text="Has a report in this language (ISO code)."
+    )
+    source_domain = django_filters.CharFilter(
+        method="has_report_with", help_text="Has a report from this domain, e.g. nytimes.com."
+    )
+    report_kind = django_filters.ChoiceFilter(
+        choices=ReportKind.choices, method="has_report_with", help_text="Has a report of this kind."
+    )
+    ordering = _ordering_filter(
+        [
+            ("-id", "newest id first"),
+            ("id", "oldest id first"),
+            ("-date", "latest date first"),
+            ("date", "earliest date first"),
+        ]
+    )
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def has_report_with(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        column = {"report_kind": "kind"}.get(name, name)
+        links = ReportIncidents.objects.filter(
+            incident=OuterRef("pk"), **{f"report__{column}": value}
+        )
+        return queryset.filter(Exists(links))
+
+
+def report_has_facet(facet: str) -> Q:
+    """A report matches a taxonomy value through its own classification or an incident's."""
+    incident_match = ReportIncidents.objects.filter(
+        report=OuterRef("pk"),
+        incident__classifications__in=selectors.visible_classifications().filter(
+            facets__contains=[facet]
+        ),
+    )
+    return Q(selectors.has_visible_facet(subject="report", facet=facet)) | Q(Exists(incident_match))
+
+
+class ReportFilterSet(RegistryFilterSet):
+    date_published_after = django_filters.DateFilter(
+        field_name="date_published", lookup_expr="gte", help_text="Published on or after."
+    )
+    date_published_before = django_filters.DateFilter(
+        field_name="date_published", lookup_expr="lte", help_text="Published on or before."
+    )
+    modified_since = django_filters.IsoDateTimeFilter(
+        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
+    )
+    incident = IdFilter(method="in_incident", help_text="Belongs to this incident id.")
+    entity = django_filters.CharFilter(
+        method="names_entity", help_text="Belongs to an incident naming this entity slug."
+    )
+    language = django_filters.CharFilter(help_text="Language (ISO code), e.g. en.")
+    source_domain = django_filters.CharFilter(help_text="Source domain, e.g. nytimes.com.")
+    kind = django_filters.ChoiceFilter(choices=ReportKind.choices, help_text="Report kind.")
+    flagged = django_filters.BooleanFilter(help_text="Flagged for review by editors.")
+    classification = FacetFilter(match=lambda facet: report_has_facet(facet))
+    ordering = _ordering_filter(
+        [
+            ("-number", "newest number first"),
+            ("number", "oldest number first"),
+            ("-date_published", "latest publication first"),
+            ("date_published", "earliest publication first"),
+        ]
+    )
+
+    class Meta:
+        model = Report
+        fields: list[str] = []
+
+    def in_incident(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        links = ReportIncidents.objects.filter(report=OuterRef("pk"), incident_id=value)
+        return queryset.filter(Exists(links))
+
+    def names_entity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        links = ReportIncidents.objects.filter(
+            report=OuterRef("pk"),
+            incident__entity_links__entity__slug=value,
+        )
+        return queryset.filter(Exists(links))
+
+
+class EntityFilterSet(RegistryFilterSet):
+    role = django_filters.ChoiceFilter(
+        choices=EntityRole.choices,
+        method="in_role",
+        help_text="Named in some incident in this role.",
+    )
+    name = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", help_text="Name contains (case-insensitive)."
+    )
+    ordering = _ordering_filter([("slug", "slug")])
+
+    class Meta:
+        model = Entity
+        fields: list[str] = []
+
+    def in_role(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Exists(IncidentEntity.objects.filter(entity=OuterRef("pk"), role=value))
+        )
+
+
+class ClassificationFilterSet(RegistryFilterSet):
+    namespace = django_filters.CharFilter(
+        field_name="taxonomy__namespace", help_text="Taxonomy namespace, e.g. MIT."
+    )
+    incident = IdFilter(field_name="incident_id", help_text="Classification of this incident id.")
+    report = IdFilter(field_name="report_id", help_text="Classification of this report number.")
+    facet = FacetFilter(match=lambda facet: Q(facets__contains=[facet]))
+    ordering = _ordering_filter([("id", "id")])
+
+    class Meta:
+        model = Classification
+        fields: list[str] = []
+
+
+class TaxonomyFilterSet(RegistryFilterSet):
+    ordering = _ordering_filter([("namespace", "namespace")])
+
+    class Meta:
+        model = Taxonomy
+        fields: list[str] = []

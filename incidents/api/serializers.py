@@ -1,0 +1,243 @@
+"""Serializers of the public read API. They only shape rows from `incidents.api.selectors`
+(whose annotations carry the related data), so they never query the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from incidents.models import (
+    Classification,
+    Entity,
+    EntityRole,
+    Incident,
+    Report,
+    Taxonomy,
+)
+
+ROLES = [role.value for role in EntityRole]
+
+
+class EntityRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class EntitiesByRoleSerializer(serializers.Serializer):
+    deployer = EntityRefSerializer(many=True, help_text=EntityRole.DEPLOYER.label)
+    developer = EntityRefSerializer(many=True, help_text=EntityRole.DEVELOPER.label)
+    harmed = EntityRefSerializer(many=True, help_text=EntityRole.HARMED.label)
+    implicated_system = EntityRefSerializer(many=True, help_text=EntityRole.IMPLICATED_SYSTEM.label)
+
+
+class IncidentIdsByRoleSerializer(serializers.Serializer):
+    deployer = serializers.ListField(child=serializers.IntegerField())
+    developer = serializers.ListField(child=serializers.IntegerField())
+    harmed = serializers.ListField(child=serializers.IntegerField())
+    implicated_system = serializers.ListField(child=serializers.IntegerField())
+
+
+class ClassificationSummarySerializer(serializers.Serializer):
+    namespace = serializers.CharField()
+    values = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text="Public field short names to values (JSON: text, number, list, ...).",
+    )
+
+
+@extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+class IntegerListField(serializers.ReadOnlyField):
+    """An integer array computed by the selector, passed through as is."""
+
+    def to_representation(self, value: Any) -> list[int]:
+        return value or []
+
+
+@extend_schema_field(ClassificationSummarySerializer(many=True))
+class ClassificationListField(serializers.ReadOnlyField):
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        return value or []
+
+
+def _permalink(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    entities = serializers.SerializerMethodField(
+        help_text="Entities named in the incident, by role (AIID: Alleged deployer, ...)."
+    )
+    reports = IntegerListField(source="report_numbers", help_text="Report numbers.")
+    classifications = ClassificationListField(source="classification_rows")
+    permalink = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "title",
+            "description",
+            "date",
+            "date_precision",
+            "entities",
+            "reports",
+            "classifications",
+            "editors",
+            "source",
+            "source_license",
+            "source_attribution",
+            "created_at",
+            "modified_at",
+            "permalink",
+        ]
+
+    @extend_schema_field(EntitiesByRoleSerializer)
+    def get_entities(self, incident: Incident) -> dict[str, list[dict[str, str]]]:
+        by_role: dict[str, list[dict[str, str]]] = {role: [] for role in ROLES}
+        for row in incident.entity_rows or []:
+            by_role[row["role"]].append({"slug": row["slug"], "name": row["name"]})
+        return by_role
+
+    def get_permalink(self, incident: Incident) -> str:
+        return _permalink(f"/incidents/{incident.id}/")
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    incidents = IntegerListField(source="incident_ids", help_text="Incident ids (none: an issue).")
+    classifications = ClassificationListField(source="classification_rows")
+    permalink = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "number",
+            "title",
+            "url",
+            "source_domain",
+            "language",
+            "kind",
+            "authors",
+            "submitters",
+            "tags",
+            "date_published",
+            "date_downloaded",
+            "date_submitted",
+            "date_modified",
+            "description",
+            "image_url",
+            "flagged",
+            "incidents",
+            "classifications",
+            "source",
+            "source_license",
+            "source_attribution",
+            "created_at",
+            "modified_at",
+            "permalink",
+        ]
+
+    def get_permalink(self, report: Report) -> str:
+        return _permalink(f"/reports/{report.number}/")
+
+
+class ReportDetailSerializer(ReportSerializer):
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "text"]
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    permalink = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entity
+        fields = ["slug", "name", "aliases", "description", "modified_at", "permalink"]
+
+    def get_permalink(self, entity: Entity) -> str:
+        return _permalink(f"/entities/{entity.slug}/")
+
+
+class EntityDetailSerializer(EntitySerializer):
+    incidents = serializers.SerializerMethodField(help_text="Incident ids naming it, by role.")
+
+    class Meta(EntitySerializer.Meta):
+        fields = [*EntitySerializer.Meta.fields, "incidents"]
+
+    @extend_schema_field(IncidentIdsByRoleSerializer)
+    def get_incidents(self, entity: Entity) -> dict[str, list[int]]:
+        by_role: dict[str, list[int]] = {role: [] for role in ROLES}
+        for row in entity.incident_rows or []:
+            by_role[row["role"]].append(row["incident"])
+        return by_role
+
+
+class TaxonomyFieldSerializer(serializers.Serializer):
+    field_number = serializers.CharField()
+    short_name = serializers.CharField()
+    long_name = serializers.CharField()
+    description = serializers.CharField()
+    display_type = serializers.CharField()
+    permitted_values = serializers.JSONField()
+    weight = serializers.IntegerField()
+    instant_facet = serializers.BooleanField()
+    required = serializers.BooleanField()
+
+
+@extend_schema_field(TaxonomyFieldSerializer(many=True))
+class TaxonomyFieldListField(serializers.ReadOnlyField):
+    def to_representation(self, value: Any) -> list[dict[str, Any]]:
+        return value or []
+
+
+class TaxonomySerializer(serializers.ModelSerializer):
+    fields = TaxonomyFieldListField(source="field_rows", help_text="Public fields, in order.")
+
+    class Meta:
+        model = Taxonomy
+        fields = ["namespace", "name", "description", "weight", "fields"]
+
+
+class ClassificationSerializer(serializers.ModelSerializer):
+    namespace = serializers.CharField(source="taxonomy.namespace")
+    incident = serializers.IntegerField(source="incident_id", allow_null=True)
+    report = serializers.IntegerField(source="report_id", allow_null=True)
+    values = serializers.SerializerMethodField(help_text="Public field short names to values.")
+
+    class Meta:
+        model = Classification
+        fields = ["id", "namespace", "incident", "report", "notes", "values", "modified_at"]
+
+    @extend_schema_field(serializers.DictField(child=serializers.JSONField()))
+    def get_values(self, classification: Classification) -> dict[str, Any]:
+        return classification.value_map or {}
+
+
+class LookupReportSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    incidents = serializers.ListField(child=serializers.IntegerField())
+
+
+class LookupSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="The URL as asked.")
+    url_normalised = serializers.CharField(help_text="The comparable form used for matching.")
+    found = serializers.BooleanField()
+    reports = LookupReportSerializer(many=True)
+    incidents = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Every incident any matching report is in."
+    )
+
+
+__all__ = [
+    "ClassificationSerializer",
+    "EntityDetailSerializer",
+    "EntitySerializer",
+    "IncidentSerializer",
+    "LookupSerializer",
+    "ReportDetailSerializer",
+    "ReportSerializer",
+    "TaxonomySerializer",
+]
