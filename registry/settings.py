@@ -161,7 +161,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "emissions.tasks.sweep_stuck_disclosures",
         "schedule": 300.0,
     },
+    # Venue export ZIPs past their expiry are deleted from EXPORTS_ROOT.
+    "emissions-expire-venue-exports": {
+        "task": "emissions.tasks_exports.expire_venue_exports",
+        "schedule": 900.0,
+    },
 }
+# Task modules outside an app's tasks.py, which autodiscovery does not find.
+CELERY_IMPORTS = ["emissions.tasks_exports"]
+# Venue export ZIPs: how long a built file stays downloadable, and how many processes render
+# its PDF packets (a Celery prefork child always renders in-process).
+EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
+EXPORT_PACKET_WORKERS = env_int("EXPORT_PACKET_WORKERS", 1, minimum=1)
 
 # --- Search -------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")

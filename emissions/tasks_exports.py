@@ -1,0 +1,19 @@
+"""Celery tasks for venue exports: thin wrappers that load by id and call the service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from emissions.services.venue_exports import export_job_build, export_jobs_expire
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def build_venue_export(job_id: int) -> None:
+    """Build one venue's ZIP of review packets; the job row carries progress and errors."""
+    export_job_build(job_id=job_id)
+
+
+@shared_task(ignore_result=True)
+def expire_venue_exports() -> int:
+    """Periodic: remove export files past their expiry."""
+    return export_jobs_expire()
