@@ -1,0 +1,387 @@
+"""Writing disclosures: create, edit while editable, amend a verified one, import from tools.
+
+Every function checks the input once, here, and raises `ValidationError` keyed by field
+(model field names, and run paths such as ``runs[0].accelerator`` for the estimator's input),
+so the form and the API report the same messages against the same inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from emissions.estimator import (
+    EstimatorInputError,
+    disclosure_to_dict,
+    from_codecarbon_csv,
+    from_hf_card,
+    parse_claim,
+    parse_disclosure,
+)
+from emissions.models import (
+    EDITABLE_STATES,
+    Architecture,
+    Disclosure,
+    DisclosureState,
+    EmissionsBasis,
+    Method,
+    Venue,
+)
+from emissions.services.errors import AmendmentRefused, DisclosureNotEditable
+from incidents.models import Entity
+from registry.models import User
+from registry.workflow import audit
+
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
+MAX_AUTHORS = 500
+MAX_LINKED_SYSTEMS = 50
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+class DisclosureFields(TypedDict, total=False):
+    """What a researcher may write. Everything else (state, version, owner) is the workflow's."""
+
+    model_name: str
+    model_version: str
+    parameters: int | None
+    architecture: str
+    activated_share: float | None
+    organisation: str
+    paper_title: str
+    paper_authors: list[str]
+    doi: str
+    arxiv_id: str
+    venue: Venue | None
+    venue_submission_id: str
+    runs: list[dict[str, Any]]
+    claim_energy_kwh: float | None
+    claim_tco2e: float | None
+    claim_basis: str
+    method: str
+    tool_name: str
+    tool_version: str
+    includes_preliminary_experiments: bool | None
+    justification: str
+    linked_systems: list[Entity]
+
+
+EDITABLE_FIELDS: frozenset[str] = frozenset(DisclosureFields.__annotations__)
+COPIED_ON_AMEND: tuple[str, ...] = tuple(sorted(EDITABLE_FIELDS - {"linked_systems"}))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    disclosure: Disclosure
+    warnings: list[str] = field(default_factory=list)
+
+
+def disclosure_input_hash(*, runs: list[dict[str, Any]], claim: Mapping[str, Any]) -> str:
+    """A stable fingerprint of what the estimator recomputes: the runs and the claim."""
+    canonical = json.dumps({"runs": runs, "claim": dict(claim)}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _number_error(value: Any, *, minimum: float, inclusive: bool = True) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "Enter a number."
+    if value < minimum or (not inclusive and value == minimum):
+        return f"Must be {'at least' if inclusive else 'greater than'} {minimum:g}."
+    return None
+
+
+def _apply(disclosure: Disclosure, fields: Mapping[str, Any]) -> list[Entity] | None:
+    """Copy `fields` onto the instance; return the linked systems to set, if given."""
+    unknown = sorted(set(fields) - EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be written." for name in unknown})
+    for name, value in fields.items():
+        if name == "linked_systems":
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(disclosure, name, value)
+    if disclosure.architecture == Architecture.DENSE:
+        disclosure.activated_share = None
+    systems = fields.get("linked_systems")
+    return list(systems) if systems is not None else None
+
+
+def _check(disclosure: Disclosure, systems: list[Entity] | None) -> None:
+    """Validate the instance as a whole; canonicalise its runs. Raises ValidationError."""
+    errors: dict[str, str] = {}
+    if not disclosure.model_name:
+        errors["model_name"] = "Name the model."
+    for name, choices in (
+        ("architecture", Architecture),
+        ("method", Method),
+        ("claim_basis", EmissionsBasis),
+    ):
+        if getattr(disclosure, name) not in choices.values:
+            errors[name] = f"Choose one of: {', '.join(choices.values)}."
+    if disclosure.parameters is not None and (
+        isinstance(disclosure.parameters, bool)
+        or not isinstance(disclosure.parameters, int)
+        or disclosure.parameters <= 0
+    ):
+        errors["parameters"] = "Give the number of parameters as a positive whole number."
+    if disclosure.architecture == Architecture.SPARSE:
+        share = disclosure.activated_share
+        if share is None or _number_error(share, minimum=0, inclusive=False) or share > 1:
+            errors["activated_share"] = (
+                "A sparse model needs the share of parameters activated per token, "
+                "between 0 and 1 (e.g. 0.0025 for 0.25%)."
+            )
+    for name in ("claim_energy_kwh", "claim_tco2e"):
+        message = _number_error(getattr(disclosure, name), minimum=0)
+        if message:
+            errors[name] = message
+    if disclosure.doi and not DOI_PATTERN.match(disclosure.doi):
+        errors["doi"] = "A DOI starts with 10. and has a slash, e.g. 10.48550/arXiv.2104.10350."
+    if disclosure.arxiv_id and not ARXIV_PATTERN.match(disclosure.arxiv_id):
+        errors["arxiv_id"] = "An arXiv id looks like 2104.10350 (optionally with v2)."
+    if not isinstance(disclosure.paper_authors, list) or not all(
+        isinstance(a, str) and a.strip() for a in disclosure.paper_authors
+    ):
+        errors["paper_authors"] = "Give the authors as a list of names."
+    elif len(disclosure.paper_authors) > MAX_AUTHORS:
+        errors["paper_authors"] = f"At most {MAX_AUTHORS} authors."
+    else:
+        disclosure.paper_authors = [a.strip() for a in disclosure.paper_authors]
+    if systems is not None and len(systems) > MAX_LINKED_SYSTEMS:
+        errors["linked_systems"] = f"Link at most {MAX_LINKED_SYSTEMS} AI systems."
+    errors.update(_runs_errors(disclosure))
+    if errors:
+        raise ValidationError(errors)
+    disclosure.input_hash = disclosure_input_hash(runs=disclosure.runs, claim=disclosure.claim)
+
+
+def _runs_errors(disclosure: Disclosure) -> dict[str, str]:
+    """Check the runs and claim with the estimator's own parser; store its canonical form."""
+    runs = disclosure.runs
+    if not isinstance(runs, list):
+        return {"runs": "Give the runs as a list of run objects."}
+    errors: dict[str, str] = {}
+    try:
+        parse_claim(
+            {
+                "energy_kwh": disclosure.claim_energy_kwh,
+                "tco2e": disclosure.claim_tco2e,
+                "basis": disclosure.claim_basis,
+            }
+        )
+    except EstimatorInputError as error:
+        errors["claim_" + error.field.rsplit(".", 1)[-1]] = error.message
+    if runs:
+        try:
+            disclosure.runs = disclosure_to_dict(parse_disclosure({"runs": runs}))["runs"]
+        except EstimatorInputError as error:
+            errors[error.field or "runs"] = error.message
+    return errors
+
+
+def disclosure_submission_errors(disclosure: Disclosure) -> dict[str, str]:
+    """What a disclosure still lacks before it can be submitted for review."""
+    errors: dict[str, str] = {}
+    if not disclosure.runs:
+        errors["runs"] = "Describe at least one training run."
+    if disclosure.claim_tco2e is None:
+        errors["claim_tco2e"] = "State the emissions you claim, in tonnes CO2e."
+    if disclosure.includes_preliminary_experiments is None:
+        errors["includes_preliminary_experiments"] = (
+            "Say whether the figures include preliminary and failed experiments."
+        )
+    if disclosure.method == Method.TOOL and not disclosure.tool_name:
+        errors["tool_name"] = "Name the tool that tracked the energy."
+    return errors
+
+
+def disclosure_create(
+    *,
+    owner: User,
+    fields: DisclosureFields,
+    idempotency_key: uuid.UUID | None = None,
+) -> Disclosure:
+    """Create a draft owned by `owner`.
+
+    Posting the same `idempotency_key` twice returns the first disclosure (a unique constraint
+    on (owner, key) settles concurrent posts). Side effects: one "create" audit event.
+    """
+    if idempotency_key is not None:
+        existing = Disclosure.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    disclosure = Disclosure(owner=owner, idempotency_key=idempotency_key)
+    systems = _apply(disclosure, fields)
+    _check(disclosure, systems)
+    try:
+        with transaction.atomic():
+            disclosure.save()
+            if systems:
+                disclosure.linked_systems.set(systems)
+            audit(
+                actor=owner,
+                subject=disclosure,
+                action="create",
+                to_state=disclosure.state,
+                data={"version": disclosure.version},
+            )
+    except IntegrityError:
+        # A concurrent post with the same key won the race: answer with its disclosure.
+        winner = (
+            Disclosure.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
+            if idempotency_key is not None
+            else None
+        )
+        if winner is None:
+            raise
+        return winner
+    return disclosure
+
+
+def disclosure_update(*, disclosure_id: int, actor: User, fields: DisclosureFields) -> Disclosure:
+    """Change a draft (or one returned with changes requested); only its owner may.
+
+    Side effects: one "edit" audit event naming the changed fields (none when nothing changed).
+    """
+    with transaction.atomic():
+        disclosure = Disclosure.objects.select_for_update().get(pk=disclosure_id)
+        if disclosure.owner_id != actor.pk:
+            raise DisclosureNotEditable("Only the researcher who wrote it may edit a disclosure.")
+        if disclosure.state not in EDITABLE_STATES:
+            raise DisclosureNotEditable(
+                f"A disclosure that is {disclosure.get_state_display().lower()} cannot be "
+                "edited" + (": amend it instead." if disclosure.state == "verified" else ".")
+            )
+        before = {name: getattr(disclosure, name) for name in COPIED_ON_AMEND}
+        before_systems = set(disclosure.linked_systems.values_list("pk", flat=True))
+        systems = _apply(disclosure, fields)
+        _check(disclosure, systems)
+        changed = [name for name in COPIED_ON_AMEND if getattr(disclosure, name) != before[name]]
+        if systems is not None and {s.pk for s in systems} != before_systems:
+            disclosure.linked_systems.set(systems)
+            changed.append("linked_systems")
+        if changed:
+            disclosure.save()
+            audit(
+                actor=actor,
+                subject=disclosure,
+                action="edit",
+                from_state=disclosure.state,
+                to_state=disclosure.state,
+                data={"fields": sorted(changed)},
+            )
+    return disclosure
+
+
+def disclosure_amend(*, disclosure_id: int, actor: User) -> Disclosure:
+    """Start a new draft version of a verified disclosure; the verified one stays as it is.
+
+    Refused unless `actor` owns it, it is verified and it has no live amendment yet (a
+    partial unique constraint guards the last condition against concurrent requests).
+    Side effects: one "amend" audit event on the new version.
+    """
+    original = Disclosure.objects.get(pk=disclosure_id)
+    if original.owner_id != actor.pk:
+        raise AmendmentRefused("Only the researcher who wrote it may amend a disclosure.")
+    if original.state != DisclosureState.VERIFIED:
+        raise AmendmentRefused("Only a verified disclosure is amended; edit this one instead.")
+    amendment = Disclosure(
+        owner=actor,
+        supersedes=original,
+        version=original.version + 1,
+        **{name: getattr(original, name) for name in COPIED_ON_AMEND},
+    )
+    amendment.input_hash = original.input_hash
+    try:
+        with transaction.atomic():
+            amendment.save()
+            amendment.linked_systems.set(original.linked_systems.all())
+            audit(
+                actor=actor,
+                subject=amendment,
+                action="amend",
+                to_state=amendment.state,
+                data={"supersedes": original.pk, "version": amendment.version},
+            )
+    except IntegrityError:
+        raise AmendmentRefused(
+            "This version already has an amendment in progress or verified; continue that one."
+        ) from None
+    return amendment
+
+
+def _import_text(raw: bytes | str) -> str:
+    if isinstance(raw, bytes):
+        if len(raw) > IMPORT_MAX_BYTES:
+            raise ValidationError({"file": f"The file is larger than {IMPORT_MAX_BYTES} bytes."})
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": "The file is not UTF-8 text."}) from None
+    if len(raw) > IMPORT_MAX_BYTES:
+        raise ValidationError({"file": f"The file is larger than {IMPORT_MAX_BYTES} bytes."})
+    return raw
+
+
+def _imported(*, owner: User, fields: DisclosureFields, kind: str, text: str) -> ImportResult:
+    reader = from_codecarbon_csv if kind == "codecarbon" else from_hf_card
+    try:
+        imported = reader(text)
+    except EstimatorInputError as error:
+        raise ValidationError({"file": str(error)}) from None
+    runs = disclosure_to_dict(imported.disclosure)["runs"]
+    totals = imported.totals
+    values: DisclosureFields = {
+        "runs": runs,
+        "method": Method.TOOL if kind == "codecarbon" else Method.ESTIMATED,
+        **fields,
+    }
+    if kind == "codecarbon":
+        values.setdefault("tool_name", "CodeCarbon")
+        version = getattr(totals, "tool_version", None) or ""
+        if version:
+            values.setdefault("tool_version", str(version))
+    claimed_energy = getattr(totals, "energy_kwh", None)
+    claimed_tco2e = getattr(totals, "tco2e", None)
+    if claimed_energy is not None:
+        values.setdefault("claim_energy_kwh", float(claimed_energy))
+    if claimed_tco2e is not None:
+        values.setdefault("claim_tco2e", float(claimed_tco2e))
+    disclosure = disclosure_create(owner=owner, fields=values)
+    return ImportResult(disclosure=disclosure, warnings=list(imported.warnings))
+
+
+def disclosure_import_from_codecarbon(
+    *, owner: User, csv_data: bytes | str, fields: DisclosureFields
+) -> ImportResult:
+    """Create a draft from a CodeCarbon ``emissions.csv``; its totals become the claim."""
+    return _imported(owner=owner, fields=fields, kind="codecarbon", text=_import_text(csv_data))
+
+
+def disclosure_import_from_hf_card(
+    *, owner: User, card_data: bytes | str, fields: DisclosureFields
+) -> ImportResult:
+    """Create a draft from a Hugging Face model card's ``co2_eq_emissions`` metadata."""
+    return _imported(owner=owner, fields=fields, kind="hf_card", text=_import_text(card_data))
+
+
+def linked_systems_from_slugs(slugs: Iterable[str]) -> list[Entity]:
+    """Entities by slug, refusing unknown ones by name (for the API and imports)."""
+    wanted = list(dict.fromkeys(slugs))
+    found = {e.slug: e for e in Entity.objects.filter(slug__in=wanted)}
+    missing = [slug for slug in wanted if slug not in found]
+    if missing:
+        raise ValidationError({"linked_systems": f"Unknown AI system: {', '.join(missing)}."})
+    return [found[slug] for slug in wanted]

@@ -1,0 +1,398 @@
+"""The disclosure workflow: one transition table, one function per action.
+
+Every action goes through `registry.workflow.apply_transition` (row lock, table and actor
+check, state + audit event in one transaction). Side effects (recomputation, email) are
+scheduled with `transaction.on_commit`, so a rolled-back action sends nothing.
+
+    action           from                                 to                 who
+    submit           draft, changes_requested             submitted          owner
+    withdraw         draft, submitted, in_review,         withdrawn          owner
+                     changes_requested
+    claim            submitted                            in_review          reviewer, no conflict
+    assign           submitted, in_review                 in_review          chair, no conflict
+    release          in_review                            submitted          assigned rev. / chair
+    request_changes  in_review                            changes_requested  assigned rev. / chair *
+    verify           in_review                            verified           assigned rev. / chair *
+    reject           in_review                            rejected           assigned rev. / chair *
+
+    * a reason is required. Verify also needs a recomputation of the current version.
+    "Reviewer" includes chairs and staff; nobody reviews their own or a conflicted disclosure.
+
+Verified, rejected and withdrawn are final; a verified disclosure changes only by amendment.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from emissions import notifications
+from emissions.models import Disclosure, DisclosureState, Recomputation
+from emissions.selectors import disclosures_for_reviewer
+from emissions.services.disclosures import disclosure_submission_errors
+from registry.models import Role, User
+from registry.workflow import Transition, TransitionNotAllowed, TransitionTable, apply_transition
+
+logger = logging.getLogger(__name__)
+
+S = DisclosureState
+
+
+def _is_owner(actor: User | None, disclosure: Disclosure) -> bool:
+    return actor is not None and actor.is_authenticated and actor.pk == disclosure.owner_id
+
+
+def _may_review(actor: User | None, disclosure: Disclosure) -> bool:
+    """A reviewer (chairs and staff included) with no conflict of interest on it."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and disclosures_for_reviewer(actor).filter(pk=disclosure.pk).exists()
+    )
+
+
+def _is_chair(actor: User | None, disclosure: Disclosure) -> bool:
+    return actor is not None and actor.has_role(Role.CHAIR) and _may_review(actor, disclosure)
+
+
+def _decides(actor: User | None, disclosure: Disclosure) -> bool:
+    """The reviewer it is assigned to, or a chair; never someone with a conflict."""
+    if actor is None or not _may_review(actor, disclosure):
+        return False
+    return disclosure.assigned_reviewer_id == actor.pk or actor.has_role(Role.CHAIR)
+
+
+DISCLOSURE_WORKFLOW = TransitionTable.of(
+    "disclosure",
+    Transition(
+        "submit",
+        frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
+        S.SUBMITTED,
+        _is_owner,
+        label="Submit for review",
+    ),
+    Transition(
+        "withdraw",
+        frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED}),
+        S.WITHDRAWN,
+        _is_owner,
+        label="Withdraw",
+    ),
+    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _may_review, label="Claim"),
+    Transition(
+        "assign",
+        frozenset({S.SUBMITTED, S.IN_REVIEW}),
+        S.IN_REVIEW,
+        _is_chair,
+        label="Assign to a reviewer",
+    ),
+    Transition("release", frozenset({S.IN_REVIEW}), S.SUBMITTED, _decides, label="Release"),
+    Transition(
+        "request_changes",
+        frozenset({S.IN_REVIEW}),
+        S.CHANGES_REQUESTED,
+        _decides,
+        reason_required=True,
+        label="Request changes",
+    ),
+    Transition(
+        "verify",
+        frozenset({S.IN_REVIEW}),
+        S.VERIFIED,
+        _decides,
+        reason_required=True,
+        label="Verify",
+    ),
+    Transition(
+        "reject",
+        frozenset({S.IN_REVIEW}),
+        S.REJECTED,
+        _decides,
+        reason_required=True,
+        label="Reject",
+    ),
+)
+
+DECISIONS = ("request_changes", "verify", "reject")
+BULK_ACTIONS = ("assign", "release", *DECISIONS)
+
+
+def disclosure_actions_for(actor: User | None, disclosure: Disclosure) -> list[str]:
+    """The actions `actor` may take on `disclosure` now (buttons to show)."""
+    return DISCLOSURE_WORKFLOW.available_to(actor, disclosure, disclosure.state)
+
+
+def action_permitted(action: str, *, actor: User | None, disclosure: Disclosure) -> bool:
+    """Whether the table lets `actor` perform `action` on this disclosure in any state."""
+    transition = DISCLOSURE_WORKFLOW.transitions.get(action)
+    return transition is not None and transition.permitted(actor, disclosure)
+
+
+def _enqueue_recomputation(disclosure_id: int) -> None:
+    from emissions.tasks import recompute_disclosure
+
+    try:
+        recompute_disclosure.delay(disclosure_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not fail the request
+        # The periodic sweep re-enqueues disclosures that were never recomputed.
+        logger.warning("could not enqueue recomputation of disclosure %s", disclosure_id)
+
+
+def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> Disclosure:
+    """Send a draft (or a revised one) to review.
+
+    Refused with ValidationError when something needed for review is missing. Side effects
+    on commit: the recomputation task; an email to the previous reviewer of a revision.
+    """
+
+    def complete(record: Disclosure) -> list[str]:
+        errors = disclosure_submission_errors(record)
+        if errors:
+            raise ValidationError(errors)
+        record.submitted_at = timezone.now()
+        return ["submitted_at"]
+
+    disclosure = apply_transition(
+        table=DISCLOSURE_WORKFLOW,
+        model=Disclosure,
+        pk=disclosure_id,
+        action="submit",
+        actor=actor,
+        reason=reason,
+        updates=complete,
+    )
+    transaction.on_commit(lambda: _enqueue_recomputation(disclosure.pk))
+    if disclosure.assigned_reviewer_id is not None:
+        reviewer_id = disclosure.assigned_reviewer_id
+        transaction.on_commit(
+            lambda: notifications.notify_resubmitted(
+                disclosure_id=disclosure.pk, reviewer_id=reviewer_id
+            )
+        )
+    return disclosure
+
+
+def disclosure_withdraw(*, disclosure_id: int, actor: User, reason: str = "") -> Disclosure:
+    """The researcher takes a disclosure back before any decision. No side effects."""
+    return apply_transition(
+        table=DISCLOSURE_WORKFLOW,
+        model=Disclosure,
+        pk=disclosure_id,
+        action="withdraw",
+        actor=actor,
+        reason=reason,
+    )
+
+
+def disclosure_claim(*, disclosure_id: int, actor: User, reason: str = "") -> Disclosure:
+    """A reviewer without a conflict assigns the disclosure to themselves."""
+
+    def assign_self(record: Disclosure) -> list[str]:
+        record.assigned_reviewer = actor
+        return ["assigned_reviewer"]
+
+    return apply_transition(
+        table=DISCLOSURE_WORKFLOW,
+        model=Disclosure,
+        pk=disclosure_id,
+        action="claim",
+        actor=actor,
+        reason=reason,
+        updates=assign_self,
+    )
+
+
+def disclosure_assign(
+    *, disclosure_id: int, actor: User, reviewer: User, reason: str = ""
+) -> Disclosure:
+    """A chair assigns (or reassigns) a reviewer, who must be free of conflicts on it.
+
+    Side effects on commit: an email to the reviewer.
+    """
+
+    def assign(record: Disclosure) -> list[str]:
+        if not reviewer.has_role(Role.REVIEWER) or not _may_review(reviewer, record):
+            raise TransitionNotAllowed(
+                f"{reviewer.get_username()} cannot review this disclosure "
+                "(not a reviewer, its author, or a conflict of interest)"
+            )
+        record.assigned_reviewer = reviewer
+        return ["assigned_reviewer"]
+
+    disclosure = apply_transition(
+        table=DISCLOSURE_WORKFLOW,
+        model=Disclosure,
+        pk=disclosure_id,
+        action="assign",
+        actor=actor,
+        reason=reason,
+        updates=assign,
+        data={"reviewer": reviewer.get_username()},
+    )
+    transaction.on_commit(
+        lambda: notifications.notify_assigned(disclosure_id=disclosure.pk, reviewer_id=reviewer.pk)
+    )
+    return disclosure
+
+
+def disclosure_release(*, disclosure_id: int, actor: User, reason: str = "") -> Disclosure:
+    """The assigned reviewer (or a chair) puts the disclosure back in the open queue."""
+
+    def unassign(record: Disclosure) -> list[str]:
+        record.assigned_reviewer = None
+        return ["assigned_reviewer"]
+
+    return apply_transition(
+        table=DISCLOSURE_WORKFLOW,
+        model=Disclosure,
+        pk=disclosure_id,
+        action="release",
+        actor=actor,
+        reason=reason,
+        updates=unassign,
+    )
+
+
+def _decide(*, action: str, disclosure_id: int, actor: User, reason: str) -> Disclosure:
+    def record_decision(record: Disclosure) -> list[str]:
+        if (
+            action == "verify"
+            and not Recomputation.objects.filter(
+                disclosure=record, input_hash=record.input_hash
+            ).exists()
+        ):
+            raise TransitionNotAllowed(
+                "cannot verify before the estimator has recomputed this version; "
+                "wait for the recomputation",
+                allowed=[],
+            )
+        if action in ("verify", "reject"):
+            record.decided_at = timezone.now()
+            return ["decided_at"]
+        return []
+
+    disclosure = apply_transition(
+        table=DISCLOSURE_WORKFLOW,
+        model=Disclosure,
+        pk=disclosure_id,
+        action=action,
+        actor=actor,
+        reason=reason,
+        updates=record_decision,
+    )
+    transaction.on_commit(
+        lambda: notifications.notify_decision(
+            disclosure_id=disclosure.pk, action=action, reason=reason
+        )
+    )
+    return disclosure
+
+
+def disclosure_request_changes(*, disclosure_id: int, actor: User, reason: str) -> Disclosure:
+    """Return the disclosure to its researcher. Side effects on commit: an email to them."""
+    return _decide(
+        action="request_changes", disclosure_id=disclosure_id, actor=actor, reason=reason
+    )
+
+
+def disclosure_verify(*, disclosure_id: int, actor: User, reason: str) -> Disclosure:
+    """Give the verified mark; refused until the current version has been recomputed.
+
+    The row is frozen from then on (database trigger). Side effects on commit: an email.
+    """
+    return _decide(action="verify", disclosure_id=disclosure_id, actor=actor, reason=reason)
+
+
+def disclosure_reject(*, disclosure_id: int, actor: User, reason: str) -> Disclosure:
+    """Refuse the disclosure for good. Side effects on commit: an email to the researcher."""
+    return _decide(action="reject", disclosure_id=disclosure_id, actor=actor, reason=reason)
+
+
+def disclosure_transition(
+    *, action: str, disclosure_id: int, actor: User, reason: str = "", **extra: Any
+) -> Disclosure:
+    """Dispatch an action by name (for the API, the pages and bulk actions)."""
+    if action not in ACTIONS:
+        raise TransitionNotAllowed(
+            f"unknown action '{action}'; actions: {', '.join(sorted(ACTIONS))}",
+            allowed=sorted(ACTIONS),
+        )
+    return ACTIONS[action](disclosure_id=disclosure_id, actor=actor, reason=reason, **extra)
+
+
+ACTIONS = {
+    "submit": disclosure_submit,
+    "withdraw": disclosure_withdraw,
+    "claim": disclosure_claim,
+    "assign": disclosure_assign,
+    "release": disclosure_release,
+    "request_changes": disclosure_request_changes,
+    "verify": disclosure_verify,
+    "reject": disclosure_reject,
+}
+
+
+@dataclass
+class BulkOutcome:
+    done: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def disclosures_bulk_transition(
+    *,
+    action: str,
+    disclosure_ids: Iterable[int],
+    actor: User,
+    reason: str = "",
+    reviewer: User | None = None,
+) -> BulkOutcome:
+    """A chair applies one action to many disclosures, each in its own transaction.
+
+    One refusal does not undo the others; the outcome lists what was done and why the rest
+    was refused. Only chairs may act in bulk.
+    """
+    outcome = BulkOutcome()
+    ids = list(dict.fromkeys(disclosure_ids))
+    if not actor.has_role(Role.CHAIR) or action not in BULK_ACTIONS:
+        message = (
+            "only chairs act in bulk"
+            if not actor.has_role(Role.CHAIR)
+            else f"bulk actions: {', '.join(BULK_ACTIONS)}"
+        )
+        outcome.refused = dict.fromkeys(ids, message)
+        return outcome
+    extra: dict[str, Any] = {"reviewer": reviewer} if action == "assign" else {}
+    if action == "assign" and reviewer is None:
+        outcome.refused = dict.fromkeys(ids, "choose the reviewer to assign")
+        return outcome
+    reviewable = set(
+        disclosures_for_reviewer(actor).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    for disclosure_id in ids:
+        if disclosure_id not in reviewable:
+            # Conflicted or unknown ids read the same, so bulk answers leak no existence.
+            outcome.refused[disclosure_id] = "no such disclosure in your queue"
+            continue
+        try:
+            disclosure_transition(
+                action=action, disclosure_id=disclosure_id, actor=actor, reason=reason, **extra
+            )
+        except (TransitionNotAllowed, ValidationError, Disclosure.DoesNotExist) as error:
+            outcome.refused[disclosure_id] = _message(error)
+        else:
+            outcome.done.append(disclosure_id)
+    return outcome
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    if isinstance(error, Disclosure.DoesNotExist):
+        return "no such disclosure"
+    return str(error)
