@@ -41,6 +41,7 @@ ReportIncidents = Report.incidents.through
 
 # Published classifications of public taxonomies, each with its public fields' values in the
 # taxonomy's field order, as a JSON array: [{"namespace": "MIT", "values": {"Risk Domain": ...}}].
+# `json` (not `jsonb`) keeps the field order; it is sent as text for JSONField to decode.
 _CLASSIFICATIONS_SQL = """
 SELECT coalesce(json_agg(json_build_object(
         'namespace', t.namespace,
@@ -51,7 +52,7 @@ SELECT coalesce(json_agg(json_build_object(
             JOIN incidents_taxonomyfield f ON f.id = v.field_id
             WHERE v.classification_id = c.id AND f.public
         )
-    ) ORDER BY t.weight, t.namespace), '[]'::json)
+    ) ORDER BY t.weight, t.namespace), '[]'::json)::text
 FROM incidents_classification c
 JOIN incidents_taxonomy t ON t.id = c.taxonomy_id
 WHERE c.{column} = {outer_table}.{outer_key} AND c.publish AND t.public
@@ -134,7 +135,7 @@ def classifications_for_api() -> QuerySet[Classification]:
     value_map = RawSQL(
         """
         SELECT coalesce(json_object_agg(f.short_name, v.value ORDER BY f.weight, f.id),
-                        '{}'::json)
+                        '{}'::json)::text
         FROM incidents_classificationvalue v
         JOIN incidents_taxonomyfield f ON f.id = v.field_id
         WHERE v.classification_id = "incidents_classification"."id" AND f.public

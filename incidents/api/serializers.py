@@ -185,10 +185,14 @@ class TaxonomyFieldSerializer(serializers.Serializer):
     required = serializers.BooleanField()
 
 
+TAXONOMY_FIELD_KEYS = list(TaxonomyFieldSerializer().fields)
+
+
 @extend_schema_field(TaxonomyFieldSerializer(many=True))
 class TaxonomyFieldListField(serializers.ReadOnlyField):
     def to_representation(self, value: Any) -> list[dict[str, Any]]:
-        return value or []
+        # PostgreSQL's jsonb sorts keys; present them in the documented order.
+        return [{key: row[key] for key in TAXONOMY_FIELD_KEYS} for row in value or []]
 
 
 class TaxonomySerializer(serializers.ModelSerializer):
