@@ -28,7 +28,9 @@ def test_it_refuses_filters_on_a_detail_url(api, catalog):
 def test_it_names_a_malformed_date(api, catalog):
     response = api.get("/api/v1/incidents/?date_after=2020-13-45")
     assert response.status_code == 400
-    assert response.json() == {"errors": [{"field": "date_after", "message": "Enter a valid date."}]}
+    assert response.json() == {
+        "errors": [{"field": "date_after", "message": "Enter a valid date."}]
+    }
 
 
 def test_it_names_an_unknown_ordering(api, catalog):

@@ -53,9 +53,7 @@ def make_incident(
     return incident
 
 
-def make_report(
-    title: str, *, url: str, incidents: list[Incident] = (), **fields: Any
-) -> Report:
+def make_report(title: str, *, url: str, incidents: list[Incident] = (), **fields: Any) -> Report:
     fields.setdefault("date_published", datetime.date(2020, 1, 20))
     report = Report.objects.create(
         title=title,
@@ -151,6 +149,7 @@ def build_catalog() -> Catalog:
         {"Risk Domain": RISK_DOMAIN, "Intent": "Unintentional", "Annotator notes": "secret"},
         incident=shuttle,
     )
-    classify(taxonomy, {"Risk Domain": "1. Discrimination and Toxicity"}, incident=kids,
-             publish=False)
+    classify(
+        taxonomy, {"Risk Domain": "1. Discrimination and Toxicity"}, incident=kids, publish=False
+    )
     return catalog
