@@ -22,7 +22,7 @@ from emissions.models import (
     ReviewPhase,
     Venue,
 )
-from emissions.selectors import Viewer, disclosures_for_reviewer
+from emissions.selectors import Viewer, disclosures_for_reviewer, disclosures_visible_to
 from registry.models import Role, User
 
 # A draft is private to its author, so a venue's chairs see papers once they are submitted.
@@ -149,3 +149,26 @@ def reviews_visible_to(*, user: Viewer, disclosure: Disclosure) -> QuerySet[Revi
 
 def export_jobs_for_venue(*, venue: Venue) -> QuerySet[ExportJob]:
     return ExportJob.objects.filter(venue=venue).select_related("requested_by")
+
+
+# Who may export what: the packet holds reviews and reviewer names, so it is for the venue's
+# chairs and the paper's (unconflicted) assigned reviewers; the statement and the Hugging Face
+# metadata say nothing beyond the disclosure, so whoever may see the disclosure may have them.
+PACKET_FORMATS = frozenset({"pdf"})
+
+
+def disclosure_export_allowed(*, user: Viewer, disclosure: Disclosure, fmt: str) -> bool:
+    if fmt in PACKET_FORMATS:
+        if disclosure.state in VENUE_HIDDEN_STATES or disclosure.venue is None:
+            return bool(
+                _authenticated(user)
+                and isinstance(user, User)
+                and (user.role == Role.STAFF or user.is_superuser)
+                and disclosure.state not in VENUE_HIDDEN_STATES
+            )
+        if venue_is_chair(user=user, venue=disclosure.venue):
+            return True
+        return assignment_for(reviewer=user, disclosure=disclosure) is not None and (
+            venue_reviewer_may_review(reviewer=user, disclosure=disclosure)
+        )
+    return disclosures_visible_to(user).filter(pk=disclosure.pk).exists()
