@@ -1,0 +1,421 @@
+"""The factor catalog: accelerators, grid intensities and PUE defaults, as versioned data.
+
+Every default the estimator applies comes from the JSON files in ``data/``, each value with its
+source and license, so a reviewer can see where a number came from and a recomputation can be
+reproduced later: the catalog version (the manifest's version plus a hash of the data files) is
+part of every result. Lookups are precomputed once per catalog because the batch recomputation
+after a catalog update runs them hundreds of thousands of times.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import EstimatorInputError
+
+DATA_DIR = Path(__file__).with_name("data")
+
+PROVIDER_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        "gcp": "gcp",
+        "google": "gcp",
+        "googlecloud": "gcp",
+        "googlecloudplatform": "gcp",
+        "aws": "aws",
+        "amazon": "aws",
+        "amazonwebservices": "aws",
+        "azure": "azure",
+        "microsoft": "azure",
+        "microsoftazure": "azure",
+    }
+)
+
+Range = tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Accelerator:
+    """One accelerator model: its TDP, the default average power and that default's range."""
+
+    name: str
+    vendor: str
+    tdp_w: float | None
+    typical_w: float
+    typical_basis: str
+    typical_low_w: float
+    typical_high_w: float
+    peak_tflops: float | None
+    aliases: tuple[str, ...]
+    sources: Mapping[str, str]
+    license: str
+
+
+@dataclass(frozen=True, slots=True)
+class GridIntensity:
+    """A location-based grid intensity with the range the estimator assumes when defaulting it."""
+
+    key: str
+    kind: str
+    label: str
+    intensity_g_per_kwh: float
+    low_g_per_kwh: float
+    high_g_per_kwh: float
+    country: str | None
+    year: int
+    source: str
+    license: str
+    approximate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PueDefault:
+    """The PUE assumed for a provider's datacenters when a run gives none."""
+
+    provider: str
+    pue: float
+    low: float
+    high: float
+    year: int
+    source: str
+    license: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Uncertainty ranges by kind of factor and the equivalence factors, from ``rules.json``."""
+
+    power_given: Mapping[str, Range]
+    intensity_catalog: Mapping[str, Range]
+    equivalences: Mapping[str, Any]
+    sources: Mapping[str, str]
+
+
+def normalise_name(name: str) -> str:
+    """Fold case and drop spaces, dashes and underscores: ``"TPU v3"`` and ``tpu-v3`` match."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def closest(name: str, candidates: Iterable[str], limit: int = 5) -> list[str]:
+    """Names a user probably meant: prefix matches (``A100`` -> both A100s), then containment,
+    then difflib's close matches, ignoring case, spaces and dashes."""
+    folded: dict[str, str] = {}
+    for candidate in sorted(set(candidates)):
+        folded.setdefault(normalise_name(candidate), candidate)
+    key = normalise_name(name)
+    ranked = [c for k, c in folded.items() if key and k.startswith(key)]
+    ranked += [c for k, c in folded.items() if key and key in k and not k.startswith(key)]
+    ranked += [c for k, c in folded.items() if key and k in key and key not in k]
+    ranked += [folded[m] for m in difflib.get_close_matches(key, list(folded), n=limit, cutoff=0.6)]
+    return list(dict.fromkeys(ranked))[:limit]
+
+
+def suggestion(name: str, candidates: Iterable[str]) -> str:
+    """A ``did you mean`` tail for an error message, or a hint where to look."""
+    near = closest(name, candidates)
+    if near:
+        return "did you mean " + ", ".join(repr(n) for n in near) + "?"
+    return "run `python -m emissions.estimator catalog` for the list"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Catalog:
+    """The loaded catalog with precomputed indexes. Immutable, hashed by identity (lookups are
+    cached per catalog), and safe to share between threads."""
+
+    version: str
+    accelerators: Mapping[str, Accelerator]
+    countries: Mapping[str, GridIntensity]
+    cloud_regions: Mapping[tuple[str, str], GridIntensity]
+    grid_regions: Mapping[str, GridIntensity]
+    world: GridIntensity
+    pue_defaults: Mapping[str, PueDefault]
+    rules: Rules
+    lowest_region: GridIntensity
+    highest_region: GridIntensity
+    _accelerator_index: Mapping[str, Accelerator] = field(repr=False)
+    _country_index: Mapping[str, GridIntensity] = field(repr=False)
+
+    @property
+    def regions(self) -> dict[str, GridIntensity]:
+        """Every location-based intensity by key (``country:FRA``, ``gcp:us-central1``, ...)."""
+        entries = [*self.countries.values(), *self.cloud_regions.values()]
+        entries += self.grid_regions.values()
+        return {entry.key: entry for entry in entries}
+
+    def find_accelerator(self, name: str) -> Accelerator | None:
+        """The accelerator a name or alias refers to, or None."""
+        return self._accelerator_index.get(normalise_name(name))
+
+    def accelerator(self, name: str, field: str = "accelerator") -> Accelerator:
+        """The accelerator for ``name``; raises with the closest names when unknown."""
+        found = self.find_accelerator(name)
+        if found is None:
+            names = [*self.accelerators]
+            names += [alias for acc in self.accelerators.values() for alias in acc.aliases]
+            canonical = [self.accelerator_index_name(n) for n in closest(name, names, limit=20)]
+            near = list(dict.fromkeys(canonical))[:5]
+            hint = (
+                "did you mean " + ", ".join(repr(n) for n in near) + "?"
+                if near
+                else suggestion(name, ())
+            )
+            raise EstimatorInputError(f"unknown accelerator {name!r}; {hint}", field)
+        return found
+
+    def accelerator_index_name(self, alias: str) -> str:
+        return self._accelerator_index[normalise_name(alias)].name
+
+    def find_country(self, code_or_name: str) -> GridIntensity | None:
+        """A country by ISO 3166 alpha-3 or alpha-2 code or English name, or None."""
+        return self._country_index.get(normalise_name(code_or_name))
+
+    def country(self, code: str, field: str = "location.country") -> GridIntensity:
+        found = self.find_country(code)
+        if found is None:
+            names = [*self.countries] + [entry.label for entry in self.countries.values()]
+            hint = suggestion(code, names)
+            raise EstimatorInputError(f"unknown country {code!r}; {hint}", field)
+        return found
+
+    def cloud_region(self, provider: str, region: str, field: str = "location") -> GridIntensity:
+        prefix = f"{field}." if field else ""
+        canonical = canonical_provider(provider)
+        if canonical is None or not any(p == canonical for p, _ in self.cloud_regions):
+            hint = suggestion(provider, {p for p, _ in self.cloud_regions})
+            raise EstimatorInputError(
+                f"unknown cloud provider {provider!r}; {hint}", f"{prefix}cloud_provider"
+            )
+        found = self.cloud_regions.get((canonical, region.strip().lower()))
+        if found is None:
+            regions = [r for p, r in self.cloud_regions if p == canonical]
+            hint = suggestion(region, regions)
+            raise EstimatorInputError(
+                f"unknown {canonical} region {region!r}; {hint}", f"{prefix}cloud_region"
+            )
+        return found
+
+    def grid_region(self, code: str, field: str = "location.grid_region") -> GridIntensity:
+        found = self.grid_regions.get(code.strip().upper())
+        if found is None:
+            hint = suggestion(code, self.grid_regions)
+            raise EstimatorInputError(f"unknown grid region {code!r}; {hint}", field)
+        return found
+
+    def pue_default(self, provider: str | None) -> PueDefault:
+        """The provider's default PUE, or the industry-average default for anything else."""
+        if provider is not None and provider in self.pue_defaults:
+            return self.pue_defaults[provider]
+        return self.pue_defaults["default"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The catalog as JSON-able data, for ``python -m emissions.estimator catalog``."""
+        from dataclasses import asdict
+
+        return {
+            "catalog_version": self.version,
+            "accelerators": [
+                {**asdict(a), "sources": dict(a.sources), "aliases": list(a.aliases)}
+                for a in self.accelerators.values()
+            ],
+            "regions": [asdict(r) for r in self.regions.values()],
+            "world": asdict(self.world),
+            "pue_defaults": [asdict(p) for p in self.pue_defaults.values()],
+        }
+
+
+def canonical_provider(provider: str) -> str | None:
+    """``"Google Cloud"`` -> ``"gcp"``; None for providers the catalog does not know."""
+    return PROVIDER_ALIASES.get(normalise_name(provider))
+
+
+def _range(pair: Any, where: str) -> Range:
+    low, high = float(pair[0]), float(pair[1])
+    if not 0 < low <= 1 <= high:
+        raise ValueError(f"catalog rule {where} must satisfy 0 < low <= 1 <= high, got {pair}")
+    return (low, high)
+
+
+def _accelerator(raw: Mapping[str, Any], rules: Mapping[str, Any]) -> Accelerator:
+    typical = float(raw["typical_w"])
+    basis = raw["typical_basis"]
+    if basis == "tdp":
+        low, high = _range(rules["power_catalog"]["tdp"], "power_catalog.tdp")
+    else:
+        sd = raw.get("typical_sd_fraction") or 0.0
+        half = max(
+            sd * rules["power_catalog"]["measured_sd_multiplier"],
+            rules["power_catalog"]["measured_min_half_width"],
+        )
+        low, high = 1 - half, 1 + half
+    return Accelerator(
+        name=raw["name"],
+        vendor=raw["vendor"],
+        tdp_w=None if raw.get("tdp_w") is None else float(raw["tdp_w"]),
+        typical_w=typical,
+        typical_basis=basis,
+        typical_low_w=typical * low,
+        typical_high_w=typical * high,
+        peak_tflops=None if raw.get("peak_tflops") is None else float(raw["peak_tflops"]),
+        aliases=tuple(raw.get("aliases", ())),
+        sources=MappingProxyType(dict(raw["sources"])),
+        license=raw["license"],
+    )
+
+
+def _intensity(
+    key: str, kind: str, label: str, raw: Mapping[str, Any], ranges: Mapping[str, Range]
+) -> GridIntensity:
+    value = float(raw["intensity_g_per_kwh"])
+    approximate = bool(raw.get("approximate", False))
+    low, high = ranges[f"{kind}_approximate" if approximate and kind == "country" else kind]
+    return GridIntensity(
+        key=key,
+        kind=kind,
+        label=label,
+        intensity_g_per_kwh=value,
+        low_g_per_kwh=value * low,
+        high_g_per_kwh=value * high,
+        country=raw.get("country"),
+        year=int(raw["year"]),
+        source=raw["source"],
+        license=raw["license"],
+        approximate=approximate,
+    )
+
+
+def _read(directory: Path, name: str) -> tuple[bytes, Any]:
+    blob = (directory / name).read_bytes()
+    return blob, json.loads(blob)
+
+
+def load_catalog(directory: str | Path | None = None) -> Catalog:
+    """Load the catalog from ``directory`` (default: the packaged ``data/``).
+
+    The packaged catalog is loaded once per process and shared; pass a directory to load
+    another version, for example a refreshed copy under review.
+    """
+    if directory is None:
+        return _packaged_catalog()
+    return _build(Path(directory))
+
+
+@lru_cache(maxsize=1)
+def _packaged_catalog() -> Catalog:
+    return _build(DATA_DIR)
+
+
+def _build(directory: Path) -> Catalog:
+    _, manifest = _read(directory, "manifest.json")
+    digest = hashlib.sha256()
+    docs: dict[str, Any] = {}
+    for name in manifest["files"]:
+        blob, docs[name] = _read(directory, name)
+        digest.update(name.encode() + b"\0" + blob)
+    raw_rules = docs["rules.json"]
+    ranges = {k: _range(v, k) for k, v in raw_rules["intensity_catalog"].items()}
+    rules = Rules(
+        power_given=MappingProxyType(
+            {k: _range(v, k) for k, v in raw_rules["power_given"].items()}
+        ),
+        intensity_catalog=MappingProxyType(ranges),
+        equivalences=MappingProxyType(dict(raw_rules["equivalences"])),
+        sources=MappingProxyType(dict(raw_rules["sources"])),
+    )
+
+    accelerators = {}
+    for raw in docs["accelerators.json"]["accelerators"]:
+        acc = _accelerator(raw, raw_rules)
+        accelerators[acc.name] = acc
+    accelerator_index: dict[str, Accelerator] = {}
+    for acc in accelerators.values():
+        for alias in (acc.name, *acc.aliases):
+            accelerator_index.setdefault(normalise_name(alias), acc)
+
+    intensity = docs["intensity.json"]
+    countries: dict[str, GridIntensity] = {}
+    country_index: dict[str, GridIntensity] = {}
+    for code, raw in intensity["countries"].items():
+        entry = _intensity(
+            f"country:{code}", "country", raw["name"], {**raw, "country": code}, ranges
+        )
+        countries[code] = entry
+        for name in (code, raw.get("iso2", ""), raw["name"]):
+            if name:
+                country_index.setdefault(normalise_name(name), entry)
+
+    cloud_regions: dict[tuple[str, str], GridIntensity] = {}
+    for provider, regions in intensity["cloud_regions"].items():
+        for region, raw in regions.items():
+            key, label = f"{provider}:{region}", f"{provider} {region}"
+            if "intensity_g_per_kwh" in raw:
+                entry = _intensity(key, "cloud_region", label, raw, ranges)
+            else:
+                home = countries[raw["country"]]
+                via = {
+                    "intensity_g_per_kwh": home.intensity_g_per_kwh,
+                    "country": home.country,
+                    "year": home.year,
+                    "source": f"{home.source} (figure of the country it is in, {home.country})",
+                    "license": home.license,
+                }
+                entry = _intensity(key, "cloud_region_via_country", label, via, ranges)
+            cloud_regions[(provider, region)] = entry
+
+    grid_regions = {
+        code: _intensity(f"grid:{code}", "grid_region", raw["name"], raw, ranges)
+        for code, raw in intensity["grid_regions"].items()
+    }
+    own = [*countries.values(), *grid_regions.values()]
+    own += [e for e in cloud_regions.values() if e.kind == "cloud_region"]
+    lowest = min(own, key=lambda e: e.intensity_g_per_kwh)
+    highest = max(own, key=lambda e: e.intensity_g_per_kwh)
+    raw_world = intensity["world"]
+    world = GridIntensity(
+        key="world",
+        kind="world",
+        label="world average",
+        intensity_g_per_kwh=float(raw_world["intensity_g_per_kwh"]),
+        low_g_per_kwh=lowest.intensity_g_per_kwh,
+        high_g_per_kwh=highest.intensity_g_per_kwh,
+        country=None,
+        year=int(raw_world["year"]),
+        source=raw_world["source"],
+        license=raw_world["license"],
+    )
+    pue_defaults = {
+        provider: PueDefault(
+            provider=provider,
+            pue=float(raw["pue"]),
+            low=float(raw["low"]),
+            high=float(raw["high"]),
+            year=int(raw["year"]),
+            source=raw["source"],
+            license=raw["license"],
+        )
+        for provider, raw in docs["pue.json"]["defaults"].items()
+    }
+    return Catalog(
+        version=f"{manifest['version']}+{digest.hexdigest()[:8]}",
+        accelerators=MappingProxyType(accelerators),
+        countries=MappingProxyType(countries),
+        cloud_regions=MappingProxyType(cloud_regions),
+        grid_regions=MappingProxyType(grid_regions),
+        world=world,
+        pue_defaults=MappingProxyType(pue_defaults),
+        rules=rules,
+        lowest_region=lowest,
+        highest_region=highest,
+        _accelerator_index=MappingProxyType(accelerator_index),
+        _country_index=MappingProxyType(country_index),
+    )
+
+
+CATALOG_VERSION: str = load_catalog().version

@@ -1,0 +1,391 @@
+"""The individual checks behind ``verify_claim``, one method each.
+
+Thresholds are module constants so the review workflow can quote them. Deviation: within
+``tolerance`` is consistent; beyond it, a claim inside the footprint's uncertainty range
+(widened by the tolerance) or within ``MINOR_FACTOR`` x the tolerance is a minor discrepancy;
+anything else is major. Flags that explain a deviation (unit slips, PUE applied twice or left
+out) take the deviation's severity; physically impossible figures are ``critical``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog
+from .errors import EstimatorInputError
+from .footprint import Footprint, RunFootprint
+from .inputs import resolve_location
+from .model import Claim, DisclosureInput, RunInput
+from .units import KG_PER_LB
+
+VERDICTS = (
+    "consistent",
+    "minor_discrepancy",
+    "major_discrepancy",
+    "implausible",
+    "insufficient_data",
+)
+SEVERITIES = ("info", "minor", "major", "critical")
+MINOR_FACTOR = 4.0  # beyond 4x the tolerance a deviation is major
+MAX_GRID_G_PER_KWH = 1_500.0  # above lignite's life-cycle intensity: no grid is dirtier
+POWER_ABOVE_TDP = 2.0  # implied average power per device > 2x TDP (host share included)
+POWER_BELOW_IDLE = 0.1  # implied average power per device < 10% of TDP: below idle
+INTENSITY_MARGIN = 3.0  # implied location-based intensity outside [low/3, high*3]
+
+_MASS_SLIPS = (
+    (1e3, "kilograms given as tonnes"),
+    (1e6, "grams given as tonnes"),
+    (1e-3, "tonnes given as kilotonnes, or kilograms divided by 1e6"),
+    (1 / (KG_PER_LB * 1e-3), "pounds given as tonnes"),
+    (1 / KG_PER_LB, "pounds given as kilograms"),
+    (KG_PER_LB, "kilograms given as pounds"),
+    (24.0, "days counted as hours"),
+    (1 / 24, "hours counted as days"),
+)
+_ENERGY_SLIPS = (
+    (1e3, "Wh given as kWh, or W taken for kW"),
+    (1e-3, "MWh given as kWh, or kW taken for W"),
+    (1e6, "Wh given as MWh"),
+    (24.0, "days counted as hours"),
+    (1 / 24, "hours counted as days"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One finding: ``code`` for machines, ``message`` for people, ``data`` for both."""
+
+    code: str
+    severity: str
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "data": self.data,
+        }
+
+
+UNITS = {"energy_kwh": "kWh", "tco2e": "tCO2e"}
+
+
+def figures(
+    result: Footprint | RunFootprint, quantity: str, market: bool
+) -> tuple[float, float, float]:
+    """(central, low, high) of a quantity; tCO2e is net for a market-based claim."""
+    if quantity == "energy_kwh":
+        return result.energy_kwh, result.energy_low_kwh, result.energy_high_kwh
+    if market:
+        return result.net_tco2e, result.net_low_tco2e, result.net_high_tco2e
+    return result.gross_tco2e, result.low_tco2e, result.high_tco2e
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def _classify(claimed: float, central: float, low: float, high: float, tol: float) -> str | None:
+    """None when within tolerance, else the severity of the deviation."""
+    if central == 0:
+        return None if claimed == 0 else "major"
+    deviation = claimed / central - 1
+    if abs(deviation) <= tol:
+        return None
+    if low * (1 - tol) <= claimed <= high * (1 + tol) or abs(deviation) <= MINOR_FACTOR * tol:
+        return "minor"
+    return "major"
+
+
+class Checker:
+    """Collects flags for one verification; one method per check."""
+
+    def __init__(self, disclosure: DisclosureInput, claim: Claim, tol: float, cat: Catalog):
+        self.disclosure, self.claim, self.tol, self.catalog = disclosure, claim, tol, cat
+        self.flags: list[Flag] = []
+
+    def add(self, code: str, severity: str, message: str, **data: Any) -> None:
+        self.flags.append(Flag(code, severity, message, data))
+
+    def compare(
+        self,
+        quantity: str,
+        claimed: float,
+        result: Footprint | RunFootprint,
+        run: int | None = None,
+    ) -> str | None:
+        """Flag a claimed figure against a recomputed total or run; returns the severity of
+        the deviation (None within tolerance)."""
+        central, low, high = figures(result, quantity, self.claim.basis == "market")
+        unit = UNITS[quantity]
+        where = f"run {run}: " if run is not None else ""
+        severity = _classify(claimed, central, low, high, self.tol)
+        deviation = claimed / central - 1 if central else None
+        data: dict[str, Any] = {
+            "quantity": quantity,
+            "claimed": claimed,
+            "recomputed": central,
+            "low": low,
+            "high": high,
+            "deviation": deviation,
+        }
+        if run is not None:
+            data["run"] = run
+        prefix = "run_" if run is not None else ""
+        if severity is None:
+            self.add(
+                f"{prefix}{quantity}_consistent",
+                "info",
+                f"{where}claimed {_fmt(claimed)} {unit} is within {self.tol:.0%} of the "
+                f"recomputed {_fmt(central)} {unit}",
+                **data,
+            )
+            return None
+        inside = low * (1 - self.tol) <= claimed <= high * (1 + self.tol)
+        in_range = "inside" if inside else "outside"
+        self.add(
+            f"{prefix}{quantity}_deviation",
+            severity,
+            f"{where}claimed {_fmt(claimed)} {unit} deviates {deviation:+.1%} from the "
+            f"recomputed {_fmt(central)} {unit} ({in_range} the range {_fmt(low)}-"
+            f"{_fmt(high)})",
+            **data,
+        )
+        self.explain(quantity, claimed, central, severity, run)
+        return severity
+
+    def explain(
+        self, quantity: str, claimed: float, central: float, severity: str, run: int | None
+    ) -> None:
+        """Name the likely cause of a deviation: a unit slip or a PUE applied twice/never."""
+        if central <= 0 or claimed <= 0:
+            return
+        ratio = claimed / central
+        slips = list(_ENERGY_SLIPS if quantity == "energy_kwh" else _MASS_SLIPS)
+        runs = self.disclosure.runs if run is None else (self.disclosure.runs[run],)
+        counts = {r.count for r in runs}
+        if len(counts) == 1 and (count := counts.pop()) and count > 1:
+            slips += [
+                (float(count), f"device-hours multiplied by the device count ({count})"),
+                (1 / count, f"wall-clock hours taken for device-hours ({count} devices)"),
+            ]
+        for factor, likely in slips:
+            if abs(ratio / factor - 1) <= self.tol:
+                self.add(
+                    "unit_confusion",
+                    severity,
+                    f"the claimed {quantity} is {ratio:.4g}x the recomputation: likely {likely}",
+                    quantity=quantity,
+                    factor=factor,
+                    ratio=ratio,
+                    likely=likely,
+                    run=run,
+                )
+                return
+
+    def check_pue(self, fp: Footprint, severities: dict[str, str | None]) -> None:
+        """A deviating figure that matches the recomputation without PUE, or with PUE twice.
+
+        The flag explains a deviation and takes its severity: with a PUE near 1.1 a left-out
+        PUE is a 9% (minor) error, with the industry-average 1.58 a major one.
+        """
+        runs = fp.runs
+        if all(r.pue == 1.0 for r in runs):
+            return
+        quantities = []
+        if self.claim.energy_kwh is not None:
+            no_pue = sum(r.it_energy_kwh for r in runs)
+            twice = sum(r.energy_kwh * r.pue for r in runs)
+            quantities.append(("energy_kwh", self.claim.energy_kwh, fp.energy_kwh, no_pue, twice))
+        if self.claim.tco2e is not None:
+            net = self.claim.basis == "market"
+            actual = fp.net_tco2e if net else fp.gross_tco2e
+
+            def with_energy(r: RunFootprint, energy: float) -> float:
+                g = r.net_intensity_g_per_kwh if net else r.intensity_g_per_kwh
+                return energy * g / 1e6 + r.embodied_tco2e
+
+            no_pue = sum(with_energy(r, r.it_energy_kwh) for r in runs)
+            twice = sum(with_energy(r, r.energy_kwh * r.pue) for r in runs)
+            quantities.append(("tco2e", self.claim.tco2e, actual, no_pue, twice))
+        for quantity, claimed, actual, no_pue, twice in quantities:
+            severity = severities.get(quantity)
+            if severity is None:
+                continue
+            off = abs(claimed / actual - 1)
+            if abs(claimed / no_pue - 1) <= min(self.tol, off):
+                self.add(
+                    "pue_not_applied",
+                    severity,
+                    f"the claimed {quantity} matches the recomputation without PUE "
+                    f"({_fmt(no_pue)}): PUE looks left out",
+                    quantity=quantity,
+                )
+            elif abs(claimed / twice - 1) <= min(self.tol, off):
+                self.add(
+                    "pue_applied_twice",
+                    severity,
+                    f"the claimed {quantity} matches the recomputation with PUE applied "
+                    f"twice ({_fmt(twice)})",
+                    quantity=quantity,
+                )
+
+    def check_sums(self) -> None:
+        """A total that is not the sum of the per-run claims."""
+        runs = self.disclosure.runs
+        for quantity, total, parts in (
+            ("energy_kwh", self.claim.energy_kwh, [r.claimed_energy_kwh for r in runs]),
+            ("tco2e", self.claim.tco2e, [r.claimed_tco2e for r in runs]),
+        ):
+            if total is None or not parts or any(p is None for p in parts):
+                continue
+            summed = sum(parts)  # type: ignore[arg-type]
+            gap = abs(total - summed) / max(abs(total), abs(summed), 1e-12)
+            if gap > self.tol / 10:
+                self.add(
+                    "total_not_sum_of_runs",
+                    "major" if gap > self.tol else "minor",
+                    f"the claimed total {quantity} {_fmt(total)} is not the sum of the "
+                    f"runs' claims ({_fmt(summed)})",
+                    quantity=quantity,
+                    total=total,
+                    sum=summed,
+                )
+
+    def check_power(
+        self, energy_kwh: float, runs: list[tuple[RunInput, RunFootprint]], what: str
+    ) -> None:
+        """Facility energy implying an average power per device above 2x TDP or below idle."""
+        reference = device_pue_hours = 0.0
+        for run, fp in runs:
+            acc = self.catalog.find_accelerator(run.accelerator) if run.accelerator else None
+            if acc is None or acc.tdp_w is None or fp.device_hours is None:
+                return
+            reference += fp.device_hours * acc.tdp_w * fp.pue / 1000
+            device_pue_hours += fp.device_hours * fp.pue
+        dynamic_kwh = energy_kwh - sum(fp.idle_it_energy_kwh * fp.pue for _, fp in runs)
+        ratio = dynamic_kwh / reference
+        implied_w = dynamic_kwh * 1000 / device_pue_hours
+        tdp_w = reference * 1000 / device_pue_hours
+        data = {"implied_power_w": implied_w, "tdp_w": tdp_w, "ratio_to_tdp": ratio}
+        if ratio > POWER_ABOVE_TDP:
+            self.add(
+                "implied_power_above_tdp",
+                "critical",
+                f"{what} implies {_fmt(implied_w)} W per device, over {POWER_ABOVE_TDP:g}x "
+                f"the {_fmt(tdp_w)} W TDP",
+                **data,
+            )
+        elif ratio < POWER_BELOW_IDLE:
+            self.add(
+                "implied_power_below_idle",
+                "critical",
+                f"{what} implies {_fmt(implied_w)} W per device, below idle for a "
+                f"{_fmt(tdp_w)} W TDP device",
+                **data,
+            )
+
+    def check_intensity(self, fp: Footprint | None) -> None:
+        """A claimed tCO2e implying a grid intensity no grid (or not the stated one) has."""
+        tco2e = self.claim.tco2e
+        energy = self.claim.energy_kwh if self.claim.energy_kwh else (fp and fp.energy_kwh)
+        if tco2e is None or not energy:
+            return
+        embodied = fp.embodied_tco2e if fp else 0.0
+        implied = (tco2e - embodied) * 1e6 / energy
+        data: dict[str, Any] = {"implied_g_per_kwh": implied, "basis": self.claim.basis}
+        if implied > MAX_GRID_G_PER_KWH:
+            self.add(
+                "implied_intensity_implausible",
+                "critical",
+                f"the claim implies {_fmt(implied)} g CO2e/kWh, above any grid "
+                f"(max ~{MAX_GRID_G_PER_KWH:g})",
+                **data,
+            )
+            return
+        if self.claim.basis != "location":
+            return
+        lows, highs, labels = [], [], []
+        for run in self.disclosure.runs:
+            try:
+                entry = resolve_location(self.catalog, run.location)
+            except EstimatorInputError:
+                entry = None
+            if entry is not None:
+                lows.append(entry.low_g_per_kwh)
+                highs.append(entry.high_g_per_kwh)
+                labels.append(entry.label)
+            elif run.intensity_g_per_kwh is not None:
+                lows.append(run.intensity_g_per_kwh)
+                highs.append(run.intensity_g_per_kwh)
+                labels.append(f"given {run.intensity_g_per_kwh:g} g/kWh")
+            else:
+                lows.append(self.catalog.lowest_region.low_g_per_kwh)
+                highs.append(self.catalog.highest_region.high_g_per_kwh)
+                labels.append("unknown location")
+        low, high = min(lows) / INTENSITY_MARGIN, max(highs) * INTENSITY_MARGIN
+        data.update(plausible_low=low, plausible_high=high, locations=sorted(set(labels)))
+        if not low <= implied <= high:
+            self.add(
+                "implied_intensity_implausible",
+                "critical",
+                f"a location-based claim implying {_fmt(implied)} g CO2e/kWh is impossible "
+                f"for {', '.join(sorted(set(labels)))} (plausible {_fmt(low)}-"
+                f"{_fmt(high)})",
+                **data,
+            )
+
+    def check_totals(self, fp: Footprint) -> dict[str, float | None]:
+        """Compare the claimed totals with the recomputation; returns the deviations."""
+        claim, market = self.claim, self.claim.basis == "market"
+        deviation: dict[str, float | None] = {"energy_kwh": None, "tco2e": None}
+        severities: dict[str, str | None] = {}
+        if claim.energy_kwh is not None:
+            deviation["energy_kwh"] = claim.energy_kwh / fp.energy_kwh - 1
+            severities["energy_kwh"] = self.compare("energy_kwh", claim.energy_kwh, fp)
+            pairs = list(zip(self.disclosure.runs, fp.runs, strict=True))
+            self.check_power(claim.energy_kwh, pairs, "the claimed energy")
+        if claim.tco2e is not None:
+            central = figures(fp, "tco2e", market)[0]
+            deviation["tco2e"] = claim.tco2e / central - 1 if central else None
+            severities["tco2e"] = self.compare("tco2e", claim.tco2e, fp)
+            self.check_basis(fp, claim.tco2e)
+        self.check_pue(fp, severities)
+        return deviation
+
+    def check_basis(self, fp: Footprint, claimed: float) -> None:
+        """A market-based claim with nothing to compute net from, or a net figure presented as
+        the location-based one (offsets must never silently replace the gross figure)."""
+        if self.claim.basis == "market":
+            if fp.net_tco2e == fp.gross_tco2e:
+                self.add(
+                    "market_basis_without_net_data",
+                    "info",
+                    "the claim is market-based but the disclosure gives no net intensity "
+                    "or CFE share: compared with the location-based figure",
+                )
+        elif (
+            fp.net_tco2e < fp.gross_tco2e * (1 - self.tol)
+            and abs(claimed / fp.net_tco2e - 1) <= self.tol
+        ):
+            self.add(
+                "market_figure_as_location",
+                "major",
+                "the location-based claim matches the net (market-based) recomputation: "
+                "a net figure must not replace the gross one",
+            )
+
+    def check_runs(self, fp: Footprint) -> None:
+        """Per-run claims against per-run recomputations, and each run's own energy or power
+        against its hardware."""
+        for run, rfp in zip(self.disclosure.runs, fp.runs, strict=True):
+            if run.claimed_energy_kwh is not None:
+                self.compare("energy_kwh", run.claimed_energy_kwh, rfp, rfp.index)
+            if run.claimed_tco2e is not None:
+                self.compare("tco2e", run.claimed_tco2e, rfp, rfp.index)
+            if run.energy_kwh is not None or run.power_w is not None:
+                given = "energy_kwh" if run.energy_kwh is not None else "power_w"
+                self.check_power(rfp.energy_kwh, [(run, rfp)], f"run {rfp.index}'s {given}")
