@@ -234,7 +234,7 @@ def _same_entities(names: list[str], anchor: datetime.date) -> list[DuplicateCan
         return []
     # Naming one entity is enough when only one was given; with several, two must match, so
     # that a common harmed party ("general public") alone does not flag every report.
-    needed = min(2, len(entities))
+    needed = min(2, len({n.strip().lower() for n in names}))
     reports = (
         Report.objects.filter(
             date_published__range=(anchor - SAME_ENTITIES_WINDOW, anchor + SAME_ENTITIES_WINDOW),
@@ -256,7 +256,6 @@ def _same_entities(names: list[str], anchor: datetime.date) -> list[DuplicateCan
             }
         )
         days = abs((report.date_published - anchor).days)
-        found.append(
-            _report_candidate(report, f"Names {', '.join(named)}; published {days} days apart")
-        )
+        apart = "the same day" if days == 0 else f"{days} day{'s' if days > 1 else ''} apart"
+        found.append(_report_candidate(report, f"Names {', '.join(named)}; published {apart}"))
     return found

@@ -265,7 +265,12 @@ def perform(action, submission_id, actor):
     )
 )
 def test_it_keeps_decisions_final_and_audits_every_transition(world, second_editor, steps):
-    people = {"edna": world.editor, "otto": second_editor, "sam": world.staff, "rita": world.researcher}
+    people = {
+        "edna": world.editor,
+        "otto": second_editor,
+        "sam": world.staff,
+        "rita": world.researcher,
+    }
     roles = {"edna": "editor", "otto": "editor", "sam": "staff", "rita": "researcher"}
     incident = IncidentFactory()
     submission = SubmissionFactory(incident_ids=[incident.pk])
