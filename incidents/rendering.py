@@ -60,4 +60,4 @@ def render_markdown(text: str) -> SafeString:
     if not text:
         return mark_safe("")  # noqa: S308 - constant empty string
     html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
-    return mark_safe(sanitise_html(html))  # noqa: S308 - the output of the sanitiser
+    return mark_safe(sanitise_html(html).strip())  # noqa: S308 - the output of the sanitiser

@@ -7,6 +7,7 @@ show a report's `<script>` as text, never run it.
 from __future__ import annotations
 
 import datetime
+import html
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
@@ -14,6 +15,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 
 from incidents.models import Incident, Report
+from incidents.rendering import render_markdown
 from incidents.selectors import latest_incidents, latest_reports
 
 FEED_LENGTH = 50
@@ -21,7 +23,9 @@ SUMMARY_WORDS = 80
 
 
 def _summary(text: str) -> str:
-    return escape(Truncator(strip_tags(text)).words(SUMMARY_WORDS))
+    # Through the sanitiser first, so a <script>'s content is dropped, not shown as words.
+    plain = html.unescape(strip_tags(render_markdown(text)))
+    return escape(Truncator(plain).words(SUMMARY_WORDS))
 
 
 class IncidentsFeed(Feed):
