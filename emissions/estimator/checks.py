@@ -84,6 +84,13 @@ def figures(
     return result.gross_tco2e, result.low_tco2e, result.high_tco2e
 
 
+def _off(claimed: float, reference: float) -> float:
+    """|claimed / reference - 1|, infinite against a zero reference (no division errors)."""
+    if reference == 0:
+        return 0.0 if claimed == 0 else float("inf")
+    return abs(claimed / reference - 1)
+
+
 def _fmt(value: float) -> str:
     return f"{value:.4g}"
 
@@ -215,8 +222,8 @@ class Checker:
             severity = severities.get(quantity)
             if severity is None:
                 continue
-            off = abs(claimed / actual - 1)
-            if abs(claimed / no_pue - 1) <= min(self.tol, off):
+            off = _off(claimed, actual)
+            if _off(claimed, no_pue) <= min(self.tol, off):
                 self.add(
                     "pue_not_applied",
                     severity,
@@ -224,7 +231,7 @@ class Checker:
                     f"({_fmt(no_pue)}): PUE looks left out",
                     quantity=quantity,
                 )
-            elif abs(claimed / twice - 1) <= min(self.tol, off):
+            elif _off(claimed, twice) <= min(self.tol, off):
                 self.add(
                     "pue_applied_twice",
                     severity,
@@ -369,7 +376,7 @@ class Checker:
                 )
         elif (
             fp.net_tco2e < fp.gross_tco2e * (1 - self.tol)
-            and abs(claimed / fp.net_tco2e - 1) <= self.tol
+            and _off(claimed, fp.net_tco2e) <= self.tol
         ):
             self.add(
                 "market_figure_as_location",

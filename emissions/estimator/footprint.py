@@ -227,7 +227,8 @@ def _energy(run: RunInput, i: int, catalog: Catalog) -> tuple[float, float, floa
         Factor(i, "device_hours", device_hours, "h", "given", device_hours, device_hours),
         Factor(i, "power_w", p, "W", source, p_lo, p_hi),
     ]
-    return device_hours * p / 1000.0, k * p_lo, k * p_hi, factors
+    # The same expression for central, low and high keeps low <= central <= high exact.
+    return k * p, k * p_lo, k * p_hi, factors
 
 
 def _run_footprint(
