@@ -131,6 +131,11 @@ class Submission(models.Model):
         return f"/submit/status/{self.token}/"
 
     @property
+    def link_url(self) -> str:
+        """The URL when it is safe as an href (http or https only), else empty."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def is_decided(self) -> bool:
         return self.state in (SubmissionState.ACCEPTED, SubmissionState.REJECTED)
 

@@ -88,7 +88,7 @@ def submission_validate(data: SubmissionData, *, quick_add: bool = False) -> dic
 
     for f in fields(data):
         for value in _strings(getattr(data, f.name)):
-            if not _storable(value):
+            if not text_storable(value):
                 error(f.name, "Contains characters that cannot be stored (NUL or broken Unicode).")
                 break
     if errors:
@@ -152,7 +152,7 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _storable(value: str) -> bool:
+def text_storable(value: str) -> bool:
     # PostgreSQL text refuses NUL; lone surrogates cannot be encoded as UTF-8.
     if "\x00" in value:
         return False
