@@ -112,24 +112,10 @@ class HuggingFaceMetadataExporter(Exporter):
         return super().basename(subject) + "-co2_eq_emissions"
 
     def write(self, subject: Disclosure, out: BinaryIO, *, options: ExportOptions) -> None:
-        from emissions.estimator import to_hf_metadata
+        from emissions.estimator import hf_metadata_yaml, to_hf_metadata
 
         parsed, footprint = _estimate(subject)
-        metadata = to_hf_metadata(parsed, footprint)
-        block = metadata.get("co2_eq_emissions", metadata)
-        out.write(yaml_block("co2_eq_emissions", block).encode("utf-8"))
-
-
-def yaml_block(key: str, mapping: dict[str, Any]) -> str:
-    """A one-level YAML mapping; strings JSON-quoted (valid YAML), numbers bare."""
-    lines = [f"{key}:"]
-    for name, value in mapping.items():
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            value = json.dumps(value if not isinstance(value, bool) else str(value).lower())
-        lines.append(f"  {name}: {value}")
-    return "\n".join(lines) + "\n"
+        out.write(hf_metadata_yaml(to_hf_metadata(parsed, footprint)).encode("utf-8"))
 
 
 # --- Per venue ----------------------------------------------------------------------------------

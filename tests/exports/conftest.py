@@ -44,6 +44,11 @@ def paper(world) -> Paper:  # noqa: ANN001
     review = ReviewFactory(assignment=assignment, comments="PUE source missing, otherwise clear.")
     for item in venue.checklist_items.all():
         ChecklistAnswerFactory(review=review, item=item)
-    audit(actor=world.researcher, subject=disclosure, action="submit", from_state="draft",
-          to_state="submitted")
+    audit(
+        actor=world.researcher,
+        subject=disclosure,
+        action="submit",
+        from_state="draft",
+        to_state="submitted",
+    )
     return Paper(venue=venue, disclosure=disclosure)

@@ -67,7 +67,18 @@ def test_it_renders_the_first_page_to_png_for_a_person_to_look_at(paper) -> None
     pdf = ARTIFACTS / "review-packet.pdf"
     pdf.write_bytes(exporter_for("disclosure", "pdf").render(paper.disclosure))
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(pdf), str(ARTIFACTS / "review-packet")],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(ARTIFACTS / "review-packet"),
+        ],
         check=True,
     )
     png = ARTIFACTS / "review-packet-1.png"
