@@ -1,3 +1,30 @@
-from django.urls import path  # noqa: F401
+"""Routes of the disclosure workflow API (included under /api/v1/ by registry/api_urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from emissions.api import views
+
+router = SimpleRouter()
+router.register("disclosures", views.DisclosureViewSet, basename="api-disclosures")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("estimate/", views.EstimateView.as_view(), name="api-estimate"),
+    path(
+        "disclosures/<str:pk>/assign/",
+        views.DisclosureAssignView.as_view(),
+        name="api-disclosures-assign",
+    ),
+    path(
+        "disclosures/<str:pk>/amend/",
+        views.DisclosureAmendView.as_view(),
+        name="api-disclosures-amend",
+    ),
+    path(
+        "disclosures/<str:pk>/comments/",
+        views.DisclosureCommentsView.as_view(),
+        name="api-disclosures-comments",
+    ),
+    *router.urls,
+]

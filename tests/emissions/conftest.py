@@ -77,6 +77,12 @@ def draft(world: Any) -> Disclosure:
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # The world's seven accounts would otherwise cost seconds of PBKDF2 per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_throttles() -> None:
     # Login and API throttles count in the cache; every test starts with none spent.
     cache.clear()

@@ -1,0 +1,502 @@
+"""The disclosure workflow API (mounted under /api/v1/).
+
+Views wire the selectors (who sees what), the services (every write) and the serializers
+(shapes) together. Status codes: 404 when the disclosure is not visible to the caller (its
+existence does not leak), 403 when it is visible but the action is not theirs, 409 when the
+action is theirs but not from the current state (with the allowed actions), 400 for bad input.
+Errors use the API's one format: ``{"errors": [{"field": ..., "message": ...}]}``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework.viewsets import GenericViewSet
+
+from emissions.api import serializers as s
+from emissions.estimator import EstimatorInputError
+from emissions.models import Disclosure
+from emissions.presentation import may_follow_review
+from emissions.previews import footprint_preview
+from emissions.selectors import (
+    disclosure_comments,
+    disclosures_owned_by,
+    disclosures_public,
+    disclosures_visible_to,
+    review_queue,
+)
+from emissions.services.disclosures import disclosure_amend, disclosure_create, disclosure_update
+from emissions.services.errors import AmendmentRefused, CommentRefused, DisclosureNotEditable
+from emissions.services.review import disclosure_comment
+from emissions.services.workflow import (
+    DISCLOSURE_WORKFLOW,
+    action_permitted,
+    disclosure_actions_for,
+    disclosure_transition,
+)
+from incidents.api.conventions import ErrorSerializer, error_items, registry_exception_handler
+from incidents.api.pagination import RegistryCursorPagination
+from registry.models import Role, User
+from registry.workflow import TransitionNotAllowed
+
+MAX_ID = 2**63 - 1
+LIST_PARAMETERS = frozenset({"scope", "state", "cursor", "page_size", "ordering"})
+SCOPES = ("public", "mine", "queue")
+
+
+def _errors(status_code: int, detail: Any, **extra: Any) -> Response:
+    return Response({"errors": error_items(detail), **extra}, status=status_code)
+
+
+def _field_errors(error: DjangoValidationError) -> dict[str, Any]:
+    """Service field names in the API's vocabulary: ``claim_tco2e`` is ``claim.tco2e``."""
+    if not hasattr(error, "error_dict"):
+        return {"non_field_errors": error.messages}
+    return {
+        (f"claim.{name[len('claim_') :]}" if name.startswith("claim_") else name): messages
+        for name, messages in error.message_dict.items()
+    }
+
+
+def _responses(*codes: int, ok: Any = None, ok_code: int = 200) -> dict[int, Any]:
+    descriptions = {
+        400: "Bad input: the errors name the fields.",
+        401: "Authentication needed (token or session).",
+        403: "Visible to you, but not yours to change.",
+        404: "No such disclosure, or not visible to you.",
+        409: "Not allowed from the current state: `allowed` lists what is.",
+        429: "Too many requests: wait `Retry-After` seconds.",
+    }
+    responses: dict[int, Any] = {ok_code: ok} if ok is not None else {}
+    for code in (*codes, 429):
+        serializer = s.TransitionErrorSerializer if code == 409 else ErrorSerializer
+        responses[code] = OpenApiResponse(serializer, descriptions[code])
+    return responses
+
+
+ACTION_DOCS = {
+    "submit": "The owner sends a draft (or a revised one) to review; starts the recomputation.",
+    "withdraw": "The owner takes the disclosure back before a decision.",
+    "claim": "A reviewer without a conflict assigns the disclosure to themselves.",
+    "release": "The assigned reviewer (or a chair) returns it to the open queue.",
+    "request_changes": "The assigned reviewer or a chair returns it to the owner (reason).",
+    "verify": "The assigned reviewer or a chair gives the verified mark (reason).",
+    "reject": "The assigned reviewer or a chair refuses it for good (reason).",
+}
+
+
+def visible_disclosure(request: Request, pk: object) -> Disclosure:
+    """The disclosure if the caller may see it; otherwise 404, as if it did not exist."""
+    raw = str(pk)
+    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        raise exceptions.NotFound()
+    disclosure = (
+        disclosures_visible_to(request.user)
+        .select_related("owner", "venue")
+        .filter(pk=int(raw))
+        .first()
+    )
+    if disclosure is None:
+        raise exceptions.NotFound()
+    return disclosure
+
+
+class DisclosureViewSet(GenericViewSet):
+    """Disclosures: researchers see their own, reviewers their queue, everyone verified ones."""
+
+    serializer_class = s.DisclosureSerializer
+    pagination_class = RegistryCursorPagination
+    orderings: Mapping[str, tuple[str, ...]] = {"-id": ("-id",), "id": ("id",)}
+    queryset = Disclosure.objects.none()
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return registry_exception_handler
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_serializer_class(self) -> type:
+        if self.action == "list":
+            return s.DisclosureListSerializer
+        return s.DisclosureSerializer
+
+    def get_object(self) -> Disclosure:
+        return visible_disclosure(self.request, self.kwargs.get("pk", ""))
+
+    def _list_queryset(self, request: Request) -> QuerySet[Disclosure]:
+        unknown = set(request.query_params) - LIST_PARAMETERS
+        if unknown:
+            raise exceptions.ValidationError(dict.fromkeys(sorted(unknown), "Unknown parameter."))
+        user = request.user
+        default = "public"
+        if user.is_authenticated:
+            default = "queue" if user.has_role(Role.REVIEWER) else "mine"
+        scope = request.query_params.get("scope", default)
+        if scope not in SCOPES:
+            raise exceptions.ValidationError({"scope": f"Choose one of: {', '.join(SCOPES)}."})
+        if scope == "public":
+            queryset = disclosures_public()
+        elif not user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        elif scope == "mine":
+            queryset = disclosures_owned_by(user)
+        else:
+            queryset = review_queue(user)
+        state = request.query_params.get("state")
+        if state is not None:
+            if state not in DISCLOSURE_WORKFLOW.states():
+                raise exceptions.ValidationError({"state": "Unknown state."})
+            queryset = queryset.filter(state=state)
+        return queryset.select_related("owner", "venue")
+
+    @extend_schema(
+        summary="List disclosures",
+        parameters=[
+            OpenApiParameter(
+                "scope",
+                str,
+                enum=list(SCOPES),
+                description="public: verified ones; mine: your own; queue: awaiting your "
+                "review. Default: queue for reviewers, mine for researchers, public otherwise.",
+            ),
+            OpenApiParameter("state", str, enum=sorted(DISCLOSURE_WORKFLOW.states())),
+        ],
+        responses=_responses(400, 401, ok=s.DisclosureListSerializer(many=True)),
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self._list_queryset(request))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Create a draft disclosure",
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.UUID,
+                location=OpenApiParameter.HEADER,
+                description="Repeat a create safely: the same key returns the same disclosure.",
+            )
+        ],
+        request=s.DisclosureSerializer,
+        responses=_responses(400, 401, ok=s.DisclosureSerializer, ok_code=201),
+    )
+    def create(self, request: Request) -> Response:
+        serializer = s.DisclosureSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key")
+        try:
+            idempotency_key = uuid.UUID(key) if key else None
+        except ValueError:
+            raise exceptions.ValidationError({"Idempotency-Key": "Give a UUID."}) from None
+        try:
+            disclosure = disclosure_create(
+                owner=request.user, fields=serializer.to_fields(), idempotency_key=idempotency_key
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(_field_errors(error)) from None
+        return Response(
+            s.DisclosureSerializer(disclosure, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="One disclosure, with its recomputation, verdict, flags and audit trail",
+        responses=_responses(404, ok=s.DisclosureSerializer),
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        disclosure = self.get_object()
+        if disclosure.owner_id != request.user.pk:
+            raise exceptions.PermissionDenied("Only its researcher may edit a disclosure.")
+        serializer = s.DisclosureSerializer(
+            disclosure, data=request.data, partial=partial, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            updated = disclosure_update(
+                disclosure_id=disclosure.pk, actor=request.user, fields=serializer.to_fields()
+            )
+        except DisclosureNotEditable as error:
+            return _errors(
+                409, str(error), allowed=disclosure_actions_for(request.user, disclosure)
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(_field_errors(error)) from None
+        return Response(s.DisclosureSerializer(updated, context={"request": request}).data)
+
+    @extend_schema(
+        summary="Replace a draft (owner; draft or changes requested only)",
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=False)
+
+    @extend_schema(
+        summary="Change some fields of a draft (owner; draft or changes requested only)",
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=True)
+
+    def _transition(self, request: Request, action: str, **extra: Any) -> Response:
+        disclosure = self.get_object()
+        user = request.user
+        if not action_permitted(action, actor=user, disclosure=disclosure):
+            raise exceptions.PermissionDenied(f"You may not '{action}' this disclosure.")
+        form = s.ActionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        reason = form.validated_data["reason"]
+        if DISCLOSURE_WORKFLOW.transitions[action].reason_required and not reason.strip():
+            raise exceptions.ValidationError({"reason": "This action needs a reason."})
+        try:
+            updated = disclosure_transition(
+                action=action, disclosure_id=disclosure.pk, actor=user, reason=reason, **extra
+            )
+        except TransitionNotAllowed as error:
+            return _errors(409, str(error), allowed=error.allowed)
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(_field_errors(error)) from None
+        return Response(s.DisclosureSerializer(updated, context={"request": request}).data)
+
+    @extend_schema(
+        summary=ACTION_DOCS["submit"],
+        request=s.ActionSerializer,
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "submit")
+
+    @extend_schema(
+        summary=ACTION_DOCS["withdraw"],
+        request=s.ActionSerializer,
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "withdraw")
+
+    @extend_schema(
+        summary=ACTION_DOCS["claim"],
+        request=s.ActionSerializer,
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "claim")
+
+    @extend_schema(
+        summary=ACTION_DOCS["release"],
+        request=s.ActionSerializer,
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "release")
+
+    @extend_schema(
+        summary=ACTION_DOCS["request_changes"],
+        request=s.ActionSerializer,
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "request_changes")
+
+    @extend_schema(
+        summary=ACTION_DOCS["verify"],
+        request=s.ActionSerializer,
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "verify")
+
+    @extend_schema(
+        summary=ACTION_DOCS["reject"],
+        request=s.ActionSerializer,
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        return self._transition(request, "reject")
+
+
+class DisclosureAssignView(APIView):
+    """A chair assigns (or reassigns) a reviewer without a conflict."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return registry_exception_handler
+
+    @extend_schema(
+        summary="A chair assigns a reviewer (username or email) without a conflict",
+        request=s.AssignSerializer,
+        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        disclosure = visible_disclosure(request, pk)
+        if not action_permitted("assign", actor=request.user, disclosure=disclosure):
+            raise exceptions.PermissionDenied("Only a chair may assign reviewers.")
+        form = s.AssignSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        name = form.validated_data["reviewer"].strip()
+        reviewer = User.objects.filter(Q(username=name) | Q(email__iexact=name)).first()
+        if reviewer is None or not reviewer.has_role(Role.REVIEWER):
+            raise exceptions.ValidationError({"reviewer": "No reviewer by that name."})
+        try:
+            updated = disclosure_transition(
+                action="assign",
+                disclosure_id=disclosure.pk,
+                actor=request.user,
+                reason=form.validated_data["reason"],
+                reviewer=reviewer,
+            )
+        except TransitionNotAllowed as error:
+            return _errors(409, str(error), allowed=error.allowed)
+        return Response(s.DisclosureSerializer(updated, context={"request": request}).data)
+
+
+class DisclosureAmendView(APIView):
+    """The owner starts a new version of a verified disclosure."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return registry_exception_handler
+
+    @extend_schema(
+        summary="Start an amendment: a new draft version superseding a verified disclosure",
+        request=None,
+        responses=_responses(401, 403, 404, 409, ok=s.DisclosureSerializer, ok_code=201),
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        disclosure = visible_disclosure(request, pk)
+        if disclosure.owner_id != request.user.pk:
+            raise exceptions.PermissionDenied("Only its researcher may amend a disclosure.")
+        try:
+            amendment = disclosure_amend(disclosure_id=disclosure.pk, actor=request.user)
+        except AmendmentRefused as error:
+            return _errors(409, str(error), allowed=[])
+        return Response(
+            s.DisclosureSerializer(amendment, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class DisclosureCommentsView(APIView):
+    """The review conversation: the researcher and reviewers without a conflict."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return registry_exception_handler
+
+    def _disclosure(self, request: Request, pk: str) -> Disclosure:
+        disclosure = visible_disclosure(request, pk)
+        if not may_follow_review(request.user, disclosure):
+            raise exceptions.PermissionDenied("Only its researcher and reviewers see comments.")
+        return disclosure
+
+    @extend_schema(
+        summary="The review comments",
+        responses=_responses(401, 403, 404, ok=s.CommentSerializer(many=True)),
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        disclosure = self._disclosure(request, pk)
+        return Response(s.CommentSerializer(disclosure_comments(disclosure), many=True).data)
+
+    @extend_schema(
+        summary="Add a comment",
+        request=s.CommentSerializer,
+        responses=_responses(400, 401, 403, 404, ok=s.CommentSerializer, ok_code=201),
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        disclosure = self._disclosure(request, pk)
+        form = s.CommentSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            comment = disclosure_comment(
+                disclosure_id=disclosure.pk, author=request.user, body=form.validated_data["body"]
+            )
+        except CommentRefused as error:
+            raise exceptions.ValidationError({"body": str(error)}) from None
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class EstimateView(APIView):
+    """Run the estimator on runs (and optionally check a claim); nothing is stored."""
+
+    permission_classes = [AllowAny]
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return registry_exception_handler
+
+    @extend_schema(
+        summary="Estimate a training footprint (stateless)",
+        request=s.EstimateRequestSerializer,
+        responses=_responses(400, ok=s.EstimateResponseSerializer),
+    )
+    def post(self, request: Request) -> Response:
+        form = s.EstimateRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        claim = form.validated_data.get("claim")
+        try:
+            result = footprint_preview(runs=form.validated_data["runs"], claim=claim)
+        except EstimatorInputError as error:
+            raise exceptions.ValidationError({error.field or "runs": error.message}) from None
+        return Response(result)
+
+
+class TokenView(APIView):
+    """Exchange a username (or email) and password for an API token."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return registry_exception_handler
+
+    @extend_schema(
+        summary="Get an API token (send it as `Authorization: Token <key>`)",
+        request=s.TokenRequestSerializer,
+        responses=_responses(400, ok=s.TokenSerializer),
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        form = s.TokenRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        identifier = form.validated_data["username"].strip()
+        username = identifier
+        if "@" in identifier:
+            match = User.objects.filter(email__iexact=identifier).first()
+            username = match.get_username() if match is not None else identifier
+        user = authenticate(
+            request._request, username=username, password=form.validated_data["password"]
+        )
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError("Unable to log in with the given credentials.")
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
