@@ -217,17 +217,19 @@ class Catalog:
 
     def to_dict(self) -> dict[str, Any]:
         """The catalog as JSON-able data, for ``python -m emissions.estimator catalog``."""
-        from dataclasses import asdict
+
+        def plain(entry: Any) -> dict[str, Any]:
+            out = {name: getattr(entry, name) for name in entry.__slots__}
+            return {k: dict(v) if isinstance(v, Mapping) else v for k, v in out.items()}
 
         return {
             "catalog_version": self.version,
             "accelerators": [
-                {**asdict(a), "sources": dict(a.sources), "aliases": list(a.aliases)}
-                for a in self.accelerators.values()
+                {**plain(a), "aliases": list(a.aliases)} for a in self.accelerators.values()
             ],
-            "regions": [asdict(r) for r in self.regions.values()],
-            "world": asdict(self.world),
-            "pue_defaults": [asdict(p) for p in self.pue_defaults.values()],
+            "regions": [plain(r) for r in self.regions.values()],
+            "world": plain(self.world),
+            "pue_defaults": [plain(p) for p in self.pue_defaults.values()],
         }
 
 

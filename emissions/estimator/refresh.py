@@ -35,6 +35,7 @@ class RefreshReport:
     countries: int
     cloud_regions: int
     changed: int
+    added: int
     old_version: str
     new_version: str
 
@@ -143,11 +144,12 @@ def refresh_catalog(
         "cloud_regions": cloud,
         "refreshed_from": f"codecarbon {version}",
     }
+    before = {iso: c["intensity_g_per_kwh"] for iso, c in current["countries"].items()}
+    added = sum(1 for iso in countries if iso not in before)
     changed = sum(
         1
         for iso, entry in countries.items()
-        if current["countries"].get(iso, {}).get("intensity_g_per_kwh")
-        != entry["intensity_g_per_kwh"]
+        if iso in before and before[iso] != entry["intensity_g_per_kwh"]
     )
     target = Path(output_dir) if output_dir is not None else DATA_DIR
     old_version = load_catalog().version
@@ -166,6 +168,7 @@ def refresh_catalog(
         len(countries),
         sum(len(r) for r in cloud.values()),
         changed,
+        added,
         old_version,
         new_version,
     )
