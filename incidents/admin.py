@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseModelForm
@@ -32,7 +33,11 @@ from incidents.models import (
     Taxonomy,
     TaxonomyField,
 )
-from incidents.services.classifications import classification_refresh_facets
+from incidents.services.classifications import (
+    InvalidClassificationValue,
+    classification_refresh_facets,
+    classification_values_clean,
+)
 from incidents.services.history import (
     catalog_history,
     catalog_snapshot,
@@ -42,6 +47,8 @@ from incidents.services.history import (
 from registry.models import Role
 
 BEFORE_ATTRIBUTE = "_catalog_snapshot_before"
+# Where a record came from is set by the importer, not edited by hand.
+PROVENANCE = ("source", "source_license", "source_attribution")
 
 
 class EditorPermissionMixin:
@@ -192,7 +199,7 @@ class ReportAdmin(HistoryRecordingAdmin):
 class EntityAdmin(EditorPermissionMixin, admin.ModelAdmin):
     list_display = ("slug", "name", "source")
     search_fields = ("slug", "name", "aliases")
-    readonly_fields = ("created_at", "modified_at")
+    readonly_fields = ("created_at", "modified_at", *PROVENANCE)
 
 
 class TaxonomyFieldInline(EditorInline):
@@ -205,6 +212,7 @@ class TaxonomyFieldInline(EditorInline):
 class TaxonomyAdmin(EditorPermissionMixin, admin.ModelAdmin):
     list_display = ("namespace", "name", "public", "weight")
     search_fields = ("namespace", "name")
+    readonly_fields = PROVENANCE
     inlines = [TaxonomyFieldInline]
 
 
@@ -215,8 +223,31 @@ class TaxonomyFieldAdmin(EditorPermissionMixin, admin.ModelAdmin):
     search_fields = ("short_name", "long_name")
 
 
+class ClassificationValueForm(forms.ModelForm):
+    """Checks a value against its field the way every other write path does."""
+
+    class Meta:
+        model = ClassificationValue
+        fields = ("field", "value")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        tax_field = data.get("field")
+        if tax_field is not None and "value" in data:
+            name = tax_field.short_name
+            try:
+                cleaned = classification_values_clean(
+                    fields={name: tax_field}, values={name: data["value"]}
+                )
+            except InvalidClassificationValue as exc:
+                raise ValidationError(str(exc)) from exc
+            data["value"] = cleaned.get(name)
+        return data
+
+
 class ClassificationValueInline(EditorInline):
     model = ClassificationValue
+    form = ClassificationValueForm
     autocomplete_fields = ["field"]
 
 
@@ -226,7 +257,7 @@ class ClassificationAdmin(EditorPermissionMixin, admin.ModelAdmin):
     list_filter = ("taxonomy", "publish")
     search_fields = ("=incident__id", "=report__number", "facets")
     autocomplete_fields = ["incident", "report"]
-    readonly_fields = ("facets",)
+    readonly_fields = ("facets", *PROVENANCE)
     inlines = [ClassificationValueInline]
 
     def save_related(

@@ -153,3 +153,58 @@ def test_it_keeps_researchers_out_of_the_catalog_admin(client, world):
     response = client.get(f"/admin/incidents/incident/{incident.id}/change/")
 
     assert response.status_code == 403
+
+
+def classification_form(taxonomy, incident, field, value: str) -> dict:
+    return {
+        "taxonomy": str(taxonomy.pk),
+        "incident": str(incident.id),
+        "report": "",
+        "publish": "on",
+        "notes": "",
+        "values-TOTAL_FORMS": "1",
+        "values-INITIAL_FORMS": "0",
+        "values-0-field": str(field.pk),
+        "values-0-value": value,
+    }
+
+
+def test_it_keeps_facets_in_step_with_values_edited_in_the_admin(client, editor):
+    from incidents.models import Classification
+    from tests.factories.catalog import TaxonomyFieldFactory
+
+    field = TaxonomyFieldFactory(
+        taxonomy__namespace="MIT", short_name="Risk Domain", permitted_values=["3. Misinformation"]
+    )
+    incident = IncidentFactory()
+    client.force_login(editor)
+
+    response = client.post(
+        "/admin/incidents/classification/add/",
+        classification_form(field.taxonomy, incident, field, '"3. Misinformation"'),
+    )
+
+    assert response.status_code == 302
+    assert Classification.objects.get(incident=incident).facets == [
+        "MIT:Risk Domain:3. Misinformation"
+    ]
+
+
+def test_it_refuses_a_value_outside_the_permitted_ones_in_the_admin(client, editor):
+    from incidents.models import Classification
+    from tests.factories.catalog import TaxonomyFieldFactory
+
+    field = TaxonomyFieldFactory(
+        taxonomy__namespace="MIT", short_name="Risk Domain", permitted_values=["3. Misinformation"]
+    )
+    incident = IncidentFactory()
+    client.force_login(editor)
+
+    response = client.post(
+        "/admin/incidents/classification/add/",
+        classification_form(field.taxonomy, incident, field, '"9. Made up"'),
+    )
+
+    assert response.status_code == 200
+    assert "is not one of its permitted values" in response.content.decode()
+    assert not Classification.objects.filter(incident=incident).exists()
