@@ -99,6 +99,8 @@ def emissions_statement(
         usage += " in " + _join([esc(p) for p in places])
     sentences.append(usage + ".")
     pue = f"a PUE of {pues[0]:.2f}" if len(pues) == 1 else f"PUEs of {pues[0]:.2f}-{pues[-1]:.2f}"
+    if any(f.name == "pue" and f.source != "given" for f in footprint.factors):
+        pue = pue.replace("PUE", "assumed PUE", 1).replace("a assumed", "an assumed")
     sentences.append(f"With {pue}, this amounts to {_energy(footprint.energy_kwh)} of electricity.")
     operational = footprint.gross_tco2e - footprint.embodied_tco2e
     intensity = operational * 1e6 / footprint.energy_kwh if footprint.energy_kwh else 0.0
