@@ -82,3 +82,50 @@ def audit_rows(disclosure: Disclosure, *, viewer: Viewer) -> list[AuditRow]:
             )
         )
     return rows
+
+
+# What each estimator flag means for a reviewer, and what to ask the researcher.
+FLAG_EXPLANATIONS = {
+    "energy_kwh_consistent": "The claimed energy agrees with the recomputation within tolerance.",
+    "tco2e_consistent": "The claimed emissions agree with the recomputation within tolerance.",
+    "run_energy_kwh_consistent": "This run's claimed energy agrees with its recomputation.",
+    "run_tco2e_consistent": "This run's claimed emissions agree with its recomputation.",
+    "energy_kwh_deviation": "The claimed energy differs from device-hours x power x PUE. Ask "
+    "which power figure (TDP or measured) and which PUE were used.",
+    "tco2e_deviation": "The claimed emissions differ from energy x grid intensity. Ask for "
+    "the intensity and its basis (location or market) and year.",
+    "run_energy_kwh_deviation": "One run's energy differs from its recomputation: check that "
+    "run's hours, device count and power.",
+    "run_tco2e_deviation": "One run's emissions differ from its recomputation: check that "
+    "run's location and intensity.",
+    "unit_confusion": "The gap matches a unit slip exactly (g/kg/t, lbs, Wh/kWh, hours/days). "
+    "Ask the researcher to restate the figure with its unit.",
+    "pue_not_applied": "The claim matches the IT energy without the datacenter overhead. Ask "
+    "for the PUE, or whether the figure is facility energy.",
+    "pue_applied_twice": "The claim matches the energy with the PUE multiplied in twice.",
+    "total_not_sum_of_runs": "The claimed total is not the sum of the per-run figures.",
+    "implied_power_above_tdp": "Energy per device-hour is far above what the accelerator can "
+    "draw: device-hours are probably understated, or energy overstated.",
+    "implied_power_below_idle": "Energy per device-hour is below the accelerator's idle power: "
+    "device-hours are probably overstated (wall-clock vs device-hours?).",
+    "implied_intensity_implausible": "Emissions / energy gives a grid intensity impossible for "
+    "the stated place and basis (a net figure reported as location-based, or a unit slip).",
+    "market_basis_without_net_data": "The claim is market-based but gives no net intensity or "
+    "carbon-free share, so it was compared with the location-based figure.",
+    "market_figure_as_location": "A location-based claim matches the net (market-based) "
+    "recomputation: the gross figure must be reported, with the net one beside it.",
+    "insufficient_data": "The runs do not give enough to recompute (energy, or device-hours "
+    "with a known accelerator or power). Ask for the missing inputs.",
+    "nothing_claimed": "The disclosure claims neither energy nor emissions.",
+    "input_refused": "The estimator can no longer read this disclosure's input (for example "
+    "after a catalog change). Ask the researcher to revise the runs.",
+}
+
+
+def explained_flags(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The estimator's flags, worst first, each with a reviewer-facing explanation."""
+    order = {"critical": 0, "major": 1, "minor": 2, "info": 3}
+    return [
+        {**flag, "explanation": FLAG_EXPLANATIONS.get(flag.get("code", ""), "")}
+        for flag in sorted(flags, key=lambda f: order.get(f.get("severity", ""), 4))
+    ]

@@ -1,0 +1,53 @@
+"""Number formats of the disclosure pages, and the incident page's footprint slot."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+
+from emissions.charts import format_tco2e
+from emissions.selectors import verified_disclosures_for_entities
+from incidents.models import Entity, EntityRole, Incident
+
+register = template.Library()
+
+
+@register.filter
+def tco2e(value: Any) -> str:
+    """Tonnes CO2e, three significant figures (kg below a tonne); a dash when unknown."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    return format_tco2e(float(value))
+
+
+@register.filter
+def kwh(value: Any) -> str:
+    """Energy with a unit that keeps the number readable (kWh, MWh or GWh)."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    for unit, size in (("GWh", 1e6), ("MWh", 1e3), ("kWh", 1.0)):
+        if abs(value) >= size or unit == "kWh":
+            scaled = value / size
+            return f"{scaled:,.0f} {unit}" if abs(scaled) >= 1000 else f"{scaled:.3g} {unit}"
+    return ""
+
+
+@register.inclusion_tag("emissions/_footprints_for_entities.html")
+def footprints_for_entities(entities: Iterable[Entity]) -> dict[str, Any]:
+    """Verified training footprints of these AI systems (renders nothing when none)."""
+    ids = [entity.pk for entity in entities]
+    return {"disclosures": list(verified_disclosures_for_entities(ids)) if ids else []}
+
+
+@register.inclusion_tag("emissions/_footprints_for_entities.html")
+def footprints_for_incident(incident: Incident) -> dict[str, Any]:
+    """Verified training footprints of the AI systems implicated in an incident."""
+    ids = list(
+        incident.entity_links.filter(role=EntityRole.IMPLICATED_SYSTEM).values_list(
+            "entity_id", flat=True
+        )
+    )
+    return {"disclosures": list(verified_disclosures_for_entities(ids)) if ids else []}

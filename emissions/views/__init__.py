@@ -1,0 +1,1 @@
+"""Disclosure pages: public (leaderboard, disclosure), researcher, reviewer and planner."""

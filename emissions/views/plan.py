@@ -1,0 +1,46 @@
+"""The planner: footprint, lowest-carbon start window and ramp plan for a run not yet started."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from emissions.charts import plan_svg
+from emissions.estimator import EstimatorInputError
+from emissions.forms import PlanForm
+from emissions.planning import plan_training
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    """GET shows the form; a GET with parameters or a POST (with a CSV upload) plans."""
+    submitted = request.method == "POST" or "accelerator" in request.GET
+    data = request.POST if request.method == "POST" else (request.GET if submitted else None)
+    form = PlanForm(data, request.FILES or None)
+    result = chart = None
+    if submitted and form.is_valid():
+        run = {
+            "name": "planned run",
+            "accelerator": form.cleaned_data["accelerator"],
+            "count": form.cleaned_data["count"],
+            "hours": form.cleaned_data["hours"],
+            "location": form.location(),
+        }
+        if form.cleaned_data.get("pue"):
+            run["pue"] = form.cleaned_data["pue"]
+        try:
+            result = plan_training(
+                run=run,
+                series_csv=form.cleaned_data.get("series"),
+                max_concurrency=form.cleaned_data.get("max_concurrency"),
+                deadline_hours=form.cleaned_data.get("deadline_hours"),
+            )
+        except EstimatorInputError as error:
+            form.add_error("series" if error.field.startswith("line") else None, str(error))
+        else:
+            if result.window is not None:
+                chart = plan_svg(
+                    now_tco2e=result.window["now_tco2e"],
+                    best_tco2e=result.window["tco2e"],
+                    ramp_tco2e=result.ramp["tco2e"] if result.ramp else None,
+                )
+    return render(request, "emissions/plan.html", {"form": form, "plan": result, "chart": chart})
