@@ -344,7 +344,7 @@ class SubmissionViewSet(
     serializer_class = SubmissionSerializer
     queryset = Submission.objects.none()
     # Any segment matches, so `/submissions/abc/` is a JSON 404 rather than an HTML page.
-    lookup_value_regex = "[^/.]+"
+    lookup_value_regex = "[^/]+"
     filter_backends: list = []
 
     def get_exception_handler(self) -> Any:
