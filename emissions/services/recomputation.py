@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from emissions.estimator import (
+    Catalog,
     EstimatorInputError,
     load_catalog,
     parse_claim,
@@ -32,14 +33,19 @@ class ReverifyOutcome:
     changed: bool
 
 
+def catalog_version_current() -> str:
+    """The version of the factor catalog recomputations use now."""
+    return load_catalog().version
+
+
 def _finite(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
-def _verification(disclosure: Disclosure) -> dict[str, Any]:
+def _verification(disclosure: Disclosure, catalog: Catalog) -> dict[str, Any]:
     """The estimator's verification of the stored runs and claim, as stored fields."""
     try:
-        parsed = parse_disclosure({"runs": disclosure.runs})
+        parsed = parse_disclosure({"runs": disclosure.runs}, catalog=catalog)
         claim = parse_claim(
             {
                 "energy_kwh": disclosure.claim_energy_kwh,
@@ -47,7 +53,7 @@ def _verification(disclosure: Disclosure) -> dict[str, Any]:
                 "basis": disclosure.claim_basis,
             }
         )
-        result = verify_claim(parsed, claim).to_dict()
+        result = verify_claim(parsed, claim, catalog=catalog).to_dict()
     except EstimatorInputError as error:
         # Input the estimator accepted at submission but refuses now (a renamed catalog
         # entry, say): keep the reason as a flag the reviewer can read.
@@ -79,7 +85,8 @@ def disclosure_recompute(*, disclosure_id: int) -> Recomputation:
     when a new result is stored.
     """
     disclosure = Disclosure.objects.get(pk=disclosure_id)
-    catalog_version = load_catalog().version
+    catalog = load_catalog()
+    catalog_version = catalog.version
     key = {
         "disclosure": disclosure,
         "input_hash": disclosure.input_hash,
@@ -88,7 +95,7 @@ def disclosure_recompute(*, disclosure_id: int) -> Recomputation:
     existing = Recomputation.objects.filter(**key).first()
     if existing is not None:
         return existing
-    values = _verification(disclosure)
+    values = _verification(disclosure, catalog)
     try:
         with transaction.atomic():
             recomputation = Recomputation.objects.create(**key, **values)
