@@ -152,7 +152,8 @@ class Catalog:
 
     def find_accelerator(self, name: str) -> Accelerator | None:
         """The accelerator a name or alias refers to, or None."""
-        return self._accelerator_index.get(normalise_name(name))
+        found = self.accelerators.get(name)  # canonical names skip the normalisation
+        return found if found is not None else self._accelerator_index.get(normalise_name(name))
 
     def accelerator(self, name: str, field: str = "accelerator") -> Accelerator:
         """The accelerator for ``name``; raises with the closest names when unknown."""

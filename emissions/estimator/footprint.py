@@ -193,12 +193,17 @@ class Footprint:
         }
 
 
-def _energy(run: RunInput, i: int, catalog: Catalog) -> tuple[float, float, float, list[Factor]]:
-    """IT energy of the run's training (kWh) with its low and high, and the factors used."""
+def _energy(
+    run: RunInput, i: int, catalog: Catalog
+) -> tuple[float, float, float, float | None, list[Factor]]:
+    """IT energy of the run's training (kWh) with its low and high, the device-hours when
+    known, and the factors used."""
+    device_hours = run.device_hours
+    if device_hours is None:
+        device_hours = run.total_device_hours
     if run.energy_kwh is not None:
         e = run.energy_kwh
-        return e, e, e, [Factor(i, "energy_kwh", e, "kWh", "given", e, e)]
-    device_hours = run.total_device_hours
+        return e, e, e, device_hours, [Factor(i, "energy_kwh", e, "kWh", "given", e, e)]
     if device_hours is None:
         raise InsufficientDataError(
             "give energy_kwh, or device_hours, or count with hours (or start and end)",
@@ -214,7 +219,7 @@ def _energy(run: RunInput, i: int, catalog: Catalog) -> tuple[float, float, floa
             what = (
                 f"accelerator {run.accelerator!r} is not in the catalog"
                 if run.accelerator
-                else ("no accelerator")
+                else "no accelerator"
             )
             raise InsufficientDataError(
                 f"{what}: give power_w with power_basis, a catalog accelerator, or energy_kwh",
@@ -228,13 +233,13 @@ def _energy(run: RunInput, i: int, catalog: Catalog) -> tuple[float, float, floa
         Factor(i, "power_w", p, "W", source, p_lo, p_hi),
     ]
     # The same expression for central, low and high keeps low <= central <= high exact.
-    return k * p, k * p_lo, k * p_hi, factors
+    return k * p, k * p_lo, k * p_hi, device_hours, factors
 
 
 def _run_footprint(
     run: RunInput, i: int, catalog: Catalog, series: IntensitySeries | None
 ) -> RunFootprint:
-    it, it_lo, it_hi, factors = _energy(run, i, catalog)
+    it, it_lo, it_hi, device_hours, factors = _energy(run, i, catalog)
     idle = run.idle_energy_kwh or 0.0
     if run.idle_energy_kwh is not None:
         factors.append(Factor(i, "idle_energy_kwh", idle, "kWh", "given", idle, idle))
@@ -284,7 +289,7 @@ def _run_footprint(
         i,
         run.name,
         run.accelerator,
-        run.total_device_hours,
+        device_hours,
         it + idle,
         idle,
         pue,
@@ -305,25 +310,48 @@ def _run_footprint(
 
 
 def footprint_from_runs(runs: Iterable[RunFootprint], catalog: Catalog) -> Footprint:
-    """Sum per-run footprints (also used by the what-if module to rebuild variants)."""
+    """Sum per-run footprints. One pass with local accumulators: this runs once per
+    recomputation, so twelve generator sums would cost more than the arithmetic itself."""
     runs = tuple(runs)
-    return Footprint(
-        catalog.version,
-        runs,
-        sum(r.energy_kwh for r in runs),
-        sum(r.it_energy_kwh for r in runs),
-        sum(r.energy_low_kwh for r in runs),
-        sum(r.energy_high_kwh for r in runs),
-        sum(r.gross_tco2e for r in runs),
-        sum(r.net_tco2e for r in runs),
-        sum(r.low_tco2e for r in runs),
-        sum(r.high_tco2e for r in runs),
-        sum(r.net_low_tco2e for r in runs),
-        sum(r.net_high_tco2e for r in runs),
-        sum(r.idle_it_energy_kwh * r.pue for r in runs),
-        sum(r.embodied_tco2e for r in runs),
-        catalog,
-    )
+    if len(runs) == 1:
+        r = runs[0]
+        return Footprint(
+            catalog.version,
+            runs,
+            r.energy_kwh,
+            r.it_energy_kwh,
+            r.energy_low_kwh,
+            r.energy_high_kwh,
+            r.gross_tco2e,
+            r.net_tco2e,
+            r.low_tco2e,
+            r.high_tco2e,
+            r.net_low_tco2e,
+            r.net_high_tco2e,
+            r.idle_it_energy_kwh * r.pue,
+            r.embodied_tco2e,
+            catalog,
+        )
+    totals = [0.0] * 12
+    for r in runs:
+        for k, value in enumerate(
+            (
+                r.energy_kwh,
+                r.it_energy_kwh,
+                r.energy_low_kwh,
+                r.energy_high_kwh,
+                r.gross_tco2e,
+                r.net_tco2e,
+                r.low_tco2e,
+                r.high_tco2e,
+                r.net_low_tco2e,
+                r.net_high_tco2e,
+                r.idle_it_energy_kwh * r.pue,
+                r.embodied_tco2e,
+            )
+        ):
+            totals[k] += value
+    return Footprint(catalog.version, runs, *totals, catalog)
 
 
 def estimate_training_footprint(
@@ -342,10 +370,6 @@ def estimate_training_footprint(
     """
     catalog = catalog or load_catalog()
     runs = disclosure.runs
-    if len(runs) == 1:
-        return footprint_from_runs(
-            (_run_footprint(runs[0], 0, catalog, intensity_series),), catalog
-        )
     return footprint_from_runs(
         [_run_footprint(run, i, catalog, intensity_series) for i, run in enumerate(runs)], catalog
     )
