@@ -25,7 +25,7 @@ from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -197,6 +197,17 @@ def conditional_response(
 class RegistryAutoSchema(AutoSchema):
     """Documents the responses every read endpoint can give: JSON or CSV on success, 304, and
     errors (always JSON) in the API's error format."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        # Integer keys are matched as any path segment (so `/incidents/1.5/` is a JSON 404,
+        # not an HTML page) but documented as integers.
+        if getattr(self.view, "integer_lookup", False) and "{" in self.path:
+            name = self.view.lookup_url_kwarg or self.view.lookup_field
+            parameters.append(
+                OpenApiParameter("id" if name == "pk" else name, OpenApiTypes.INT, "path")
+            )
+        return parameters
 
     def get_response_serializers(self) -> Any:
         base = super().get_response_serializers()

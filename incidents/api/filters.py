@@ -59,7 +59,8 @@ class FacetField(forms.Field):
         # Field names may contain colons, so match a known field as a prefix of the rest.
         if not any(rest.startswith(f"{name}:") and len(rest) > len(name) + 1 for name in fields):
             raise forms.ValidationError(
-                f"{facet!r} is not `Namespace:field:value` for a public taxonomy field."
+                "%(facet)r is not `Namespace:field:value` for a public taxonomy field.",
+                params={"facet": facet},
             )
 
 

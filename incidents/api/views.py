@@ -40,6 +40,7 @@ class CatalogViewSet(RegistryAPIMixin, ReadOnlyModelViewSet):
     """A read-only collection: cursor-paginated JSON, or the whole filtered set as CSV."""
 
     pagination_class = RegistryCursorPagination
+    lookup_value_regex = r"[^/]+"
     orderings: Mapping[str, tuple[str, ...]] = {}
     csv_name = "export"
     integer_lookup = False
