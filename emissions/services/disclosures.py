@@ -350,15 +350,13 @@ def _imported(*, owner: User, fields: DisclosureFields, kind: str, text: str) ->
     }
     if kind == "codecarbon":
         values.setdefault("tool_name", "CodeCarbon")
-        version = getattr(totals, "tool_version", None) or ""
+        version = imported.metadata.get("codecarbon_version")
         if version:
             values.setdefault("tool_version", str(version))
-    claimed_energy = getattr(totals, "energy_kwh", None)
-    claimed_tco2e = getattr(totals, "tco2e", None)
-    if claimed_energy is not None:
-        values.setdefault("claim_energy_kwh", float(claimed_energy))
-    if claimed_tco2e is not None:
-        values.setdefault("claim_tco2e", float(claimed_tco2e))
+    if totals.get("energy_kwh") is not None:
+        values.setdefault("claim_energy_kwh", float(totals["energy_kwh"]))
+    if totals.get("tco2e") is not None:
+        values.setdefault("claim_tco2e", float(totals["tco2e"]))
     disclosure = disclosure_create(owner=owner, fields=values)
     return ImportResult(disclosure=disclosure, warnings=list(imported.warnings))
 

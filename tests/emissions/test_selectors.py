@@ -1,0 +1,128 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from emissions.models import ReviewConflict
+from emissions.selectors import (
+    disclosures_for_reviewer,
+    disclosures_leaderboard,
+    disclosures_visible_to,
+    review_queue,
+    verified_disclosures_for_entities,
+)
+from tests.emissions.conftest import make_disclosure
+from tests.factories.accounts import UserFactory
+from tests.factories.emissions import DisclosureFactory
+from tests.factories.incidents import EntityFactory
+
+STATES = [
+    "draft",
+    "submitted",
+    "in_review",
+    "changes_requested",
+    "verified",
+    "rejected",
+    "withdrawn",
+]
+
+
+@pytest.fixture
+def every_state(world):
+    return {state: make_disclosure(world, state) for state in STATES}
+
+
+def visible_states(user, every_state):
+    ids = set(disclosures_visible_to(user).values_list("pk", flat=True))
+    return sorted(state for state, d in every_state.items() if d.pk in ids)
+
+
+def test_it_shows_anonymous_visitors_only_verified_disclosures(every_state):
+    assert visible_states(AnonymousUser(), every_state) == ["verified"]
+
+
+def test_it_shows_the_researcher_all_their_own(world, every_state):
+    assert visible_states(world.researcher, every_state) == sorted(STATES)
+
+
+def test_it_shows_another_researcher_only_verified_ones(world, every_state):
+    assert visible_states(world.other_researcher, every_state) == ["verified"]
+
+
+def test_it_shows_a_reviewer_everything_but_drafts_and_withdrawn(world, every_state):
+    assert visible_states(world.reviewer, every_state) == [
+        "changes_requested",
+        "in_review",
+        "rejected",
+        "submitted",
+        "verified",
+    ]
+
+
+def test_it_shows_a_conflicted_reviewer_only_what_the_public_sees(world, every_state):
+    assert visible_states(world.conflicted_reviewer, every_state) == ["verified"]
+
+
+def test_it_excludes_a_reviewers_own_disclosures_from_their_queue(world):
+    own = DisclosureFactory(owner=world.reviewer, organisation="Institute C", state="submitted")
+    assert own not in disclosures_for_reviewer(world.reviewer)
+
+
+def test_it_detects_a_conflict_by_email_domain(world):
+    colleague = UserFactory(username="cora", email="cora@inst-c.example", organisation="")
+    theirs = DisclosureFactory(owner=colleague, organisation="Elsewhere", state="submitted")
+    assert theirs not in disclosures_for_reviewer(world.reviewer)
+
+
+def test_it_ignores_shared_free_mail_domains(world):
+    reviewer = UserFactory(username="gil", email="gil@gmail.com", role="reviewer")
+    author = UserFactory(username="gus", email="gus@gmail.com", organisation="Lab G")
+    theirs = DisclosureFactory(owner=author, organisation="Lab G", state="submitted")
+    assert theirs in disclosures_for_reviewer(reviewer)
+
+
+def test_it_detects_a_conflict_by_the_disclosures_organisation(world):
+    outsider = UserFactory(username="ola", email="ola@else.example", organisation="")
+    theirs = DisclosureFactory(owner=outsider, organisation="institute c", state="submitted")
+    assert theirs not in disclosures_for_reviewer(world.reviewer)
+
+
+def test_it_honours_a_declared_conflict(world):
+    submitted = make_disclosure(world, "submitted")
+    ReviewConflict.objects.create(disclosure=submitted, reviewer=world.reviewer)
+    assert submitted not in disclosures_for_reviewer(world.reviewer)
+
+
+def test_it_applies_the_conflict_rule_to_chairs(world):
+    chair = UserFactory(username="cat", email="cat@uni-a.example", role="chair")
+    submitted = make_disclosure(world, "submitted")
+    assert submitted not in disclosures_for_reviewer(chair)
+
+
+def test_it_gives_researchers_no_review_queue(world):
+    make_disclosure(world, "submitted")
+    assert list(review_queue(world.other_researcher)) == []
+
+
+def test_it_lists_only_awaiting_disclosures_in_the_queue(world, every_state):
+    assert sorted(d.state for d in review_queue(world.reviewer)) == ["in_review", "submitted"]
+
+
+def test_it_sorts_the_leaderboard_by_tco2e_largest_first(world):
+    small = DisclosureFactory(state="verified", claim_tco2e=3.2)
+    large = DisclosureFactory(state="verified", claim_tco2e=552.1)
+    DisclosureFactory(state="submitted", claim_tco2e=1000.0)
+    assert list(disclosures_leaderboard(sort="tco2e")) == [large, small]
+
+
+def test_it_falls_back_to_the_default_sort_for_an_unknown_one(world):
+    small = DisclosureFactory(state="verified", claim_tco2e=3.2)
+    large = DisclosureFactory(state="verified", claim_tco2e=552.1)
+    assert list(disclosures_leaderboard(sort="; drop table")) == [large, small]
+
+
+def test_it_finds_verified_footprints_of_linked_systems(world):
+    system = EntityFactory(slug="gpt-3")
+    verified = DisclosureFactory(state="verified")
+    verified.linked_systems.add(system)
+    pending = DisclosureFactory(state="submitted")
+    pending.linked_systems.add(system)
+    assert list(verified_disclosures_for_entities([system.pk])) == [verified]
