@@ -1,0 +1,1 @@
+"""Accounts: sign-up, login with throttling, password reset, the account page."""

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView, PasswordResetView
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+
+from registry.accounts.forms import LoginForm, SignUpForm
+from registry.accounts.sections import account_sections
+from registry.accounts.services import account_create
+from registry.accounts.throttling import (
+    AttemptLimit,
+    attempt_record,
+    attempts_blocked,
+    attempts_reset,
+    client_ip,
+    login_limit,
+    password_reset_limit,
+)
+
+TOO_MANY_REQUESTS = 429
+
+
+def _blocked_message(limit: AttemptLimit) -> str:
+    return f"Too many attempts. Try again in {limit.window_minutes} minutes."
+
+
+class ThrottledLoginView(LoginView):
+    """Login that blocks an IP and username pair after repeated failures."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def _identity(self) -> str:
+        return self.request.POST.get("username", "")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limit = login_limit()
+        if attempts_blocked(limit, ip=client_ip(request), identity=self._identity()):
+            # Refuse before checking the password, so guessing gains nothing.
+            context = self.get_context_data(
+                form=LoginForm(request, initial={"username": self._identity()}),
+                blocked_message=_blocked_message(limit),
+            )
+            return self.render_to_response(context, status=TOO_MANY_REQUESTS)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        attempt_record(login_limit(), ip=client_ip(self.request), identity=self._identity())
+        return super().form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        attempts_reset(login_limit(), ip=client_ip(self.request), identity=self._identity())
+        return super().form_valid(form)
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Password reset that sends a bounded number of emails per IP and address."""
+
+    extra_email_context = {"site_name": settings.SITE_NAME}
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limit = password_reset_limit()
+        identity = request.POST.get("email", "")
+        if attempts_blocked(limit, ip=client_ip(request), identity=identity):
+            context = self.get_context_data(
+                form=self.form_class(initial={"email": identity}),
+                blocked_message=_blocked_message(limit),
+            )
+            return self.render_to_response(context, status=TOO_MANY_REQUESTS)
+        attempt_record(limit, ip=client_ip(request), identity=identity)
+        return super().post(request, *args, **kwargs)
+
+
+@sensitive_post_parameters("password1", "password2")
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("account")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = account_create(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                username=form.cleaned_data["username"],
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error("password1" if field == "password" else field, errors)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Your account is ready.")
+            return redirect("account")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def account_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "registration/account.html", {"account_sections": account_sections()})
