@@ -25,6 +25,12 @@ class Paper:
     disclosure: Disclosure
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:  # noqa: ANN001
+    """The world's seven accounts would otherwise spend seconds in PBKDF2 per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def paper(world) -> Paper:  # noqa: ANN001
     venue = conference_venue()
