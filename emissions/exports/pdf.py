@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Literal
 
 from django.conf import settings
+from django.utils.html import escape
 from weasyprint import CSS, HTML
 
 from emissions.exports.safety import StaticOnlyURLFetcher, sanitise_html
+
+# WeasyPrint logs every rendering step at INFO: hundreds of lines per venue export.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PageSize = Literal["A4", "Letter"]
 PAGE_SIZES: tuple[PageSize, ...] = ("A4", "Letter")
@@ -34,8 +39,6 @@ def render_pdf(
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
-    from django.utils.html import escape
-
     document = _SHELL.format(
         title=escape(title),
         static_url=settings.STATIC_URL.strip("/") + "/",
