@@ -209,7 +209,7 @@ def _responses(ok: Any, *codes: int, ok_code: int = 200) -> dict[int, Any]:
         404: "No such venue or paper, or not visible to you.",
         409: "The workflow refuses this now (state, phase or conflict).",
     }
-    out: dict[int, Any] = {ok_code: ok}
+    out: dict[int, Any] = {ok_code: ok} if ok is not None else {}
     for code in codes:
         out[code] = OpenApiResponse(ErrorSerializer, descriptions[code])
     return out
@@ -258,7 +258,15 @@ class _VenueAPIView(APIView):
 
 VENUE_SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)
 PAPER_ID = OpenApiParameter("disclosure_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-FILE_RESPONSE = OpenApiResponse(OpenApiTypes.BINARY, "The exported file, as an attachment.")
+
+
+def _file_responses(*media_types: str) -> dict[Any, Any]:
+    """A file download's 200, one entry per media type the export may have."""
+    return {
+        (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, "The file, as an attachment.")
+        for media_type in media_types
+    }
+
 
 # --- Views ---------------------------------------------------------------------------------------
 
@@ -453,7 +461,10 @@ class VenueSummaryView(_VenueAPIView):
             VENUE_SLUG,
             OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["csv", "json"]),
         ],
-        responses=_responses(FILE_RESPONSE, 401, 403, 404),
+        responses={
+            **_file_responses("text/csv", "application/json"),
+            **_responses(None, 401, 403, 404),
+        },
         tags=["venues", "exports"],
     )
     def get(self, request: Request, slug: str, fmt: str) -> HttpResponse:
@@ -522,7 +533,7 @@ class ExportDownloadView(_VenueAPIView):
     @extend_schema(
         summary="Download a finished build",
         parameters=[VENUE_SLUG, OpenApiParameter("job_id", OpenApiTypes.INT, "path")],
-        responses=_responses(FILE_RESPONSE, 401, 403, 404),
+        responses={**_file_responses("application/zip"), **_responses(None, 401, 403, 404)},
         tags=["exports"],
     )
     def get(self, request: Request, slug: str, job_id: str) -> FileResponse:
@@ -554,7 +565,12 @@ class DisclosureExportView(APIView):
             ),
             OpenApiParameter("page_size", OpenApiTypes.STR, enum=["A4", "Letter"]),
         ],
-        responses=_responses(FILE_RESPONSE, 404, 409),
+        responses={
+            **_file_responses(
+                "application/pdf", "application/x-tex", "text/plain", "application/yaml"
+            ),
+            **_responses(None, 404, 409),
+        },
         tags=["exports"],
     )
     def get(self, request: Request, disclosure_id: str, fmt: str) -> HttpResponse:
