@@ -56,6 +56,11 @@ class Accelerator:
     aliases: tuple[str, ...]
     sources: Mapping[str, str]
     license: str
+    provenance: str = ""  # the factor source the estimator reports, precomputed
+
+    def __post_init__(self) -> None:
+        source = f"catalog:accelerators/{self.name} ({self.typical_basis})"
+        object.__setattr__(self, "provenance", source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,10 @@ class GridIntensity:
     source: str
     license: str
     approximate: bool = False
+    provenance: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "provenance", f"catalog:regions/{self.key}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +95,10 @@ class PueDefault:
     year: int
     source: str
     license: str
+    provenance: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "provenance", f"catalog:pue/{self.provider}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,7 +226,7 @@ def _energy(
                 f"runs[{i}]",
             )
         p, p_lo, p_hi = acc.typical_w, acc.typical_low_w, acc.typical_high_w
-        source = f"catalog:accelerators/{acc.name} ({acc.typical_basis})"
+        source = acc.provenance
     k = device_hours / 1000.0
     factors = [
         Factor(i, "device_hours", device_hours, "h", "given", device_hours, device_hours),
@@ -249,8 +249,7 @@ def _run_footprint(
         source = "given"
     else:
         default = catalog.pue_default(run.location.cloud_provider if run.location else None)
-        pue, pue_lo, pue_hi = default.pue, default.low, default.high
-        source = f"catalog:pue/{default.provider}"
+        pue, pue_lo, pue_hi, source = default.pue, default.low, default.high, default.provenance
     factors.append(Factor(i, "pue", pue, "", source, pue_lo, pue_hi))
 
     if run.intensity_g_per_kwh is not None:
@@ -265,7 +264,7 @@ def _run_footprint(
         except EstimatorInputError as error:
             raise EstimatorInputError(error.message, f"runs[{i}].location.{error.field}") from None
         g, g_lo, g_hi = entry.intensity_g_per_kwh, entry.low_g_per_kwh, entry.high_g_per_kwh
-        source = f"catalog:regions/{entry.key}"
+        source = entry.provenance
     factors.append(Factor(i, "intensity_g_per_kwh", g, "g/kWh", source, g_lo, g_hi))
 
     if run.net_intensity_g_per_kwh is not None:
