@@ -1,0 +1,1 @@
+"""Dataset snapshots: the whole public registry as citable, checksummed files."""
