@@ -14,6 +14,7 @@ import csv
 import importlib.metadata
 import importlib.util
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,10 +58,23 @@ def codecarbon_data_dir() -> tuple[Path, str]:
     return Path(spec.origin).parent / "data", importlib.metadata.version("codecarbon")
 
 
+def _version_beside(data: Path) -> str:
+    """The version of the CodeCarbon package a data directory belongs to, if it says."""
+    match = re.search(r"""__version__\s*=\s*["']([^"']+)""", _read(data.parent / "_version.py"))
+    return match.group(1) if match else f"(data directory {data})"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 def _countries(data: Path, version: str, current: dict[str, Any]) -> dict[str, Any]:
     path = data / "private_infra" / "global_energy_mix.json"
     try:
-        mix = json.loads(path.read_text(encoding="utf-8"))
+        mix = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as error:
         raise EstimatorInputError(f"cannot read {path}: {error}", "codecarbon") from None
     out = {}
@@ -90,9 +104,12 @@ def _cloud(
 ) -> dict[str, Any]:
     path = data / "cloud" / "impact.csv"
     by_name = {c["name"].lower(): iso for iso, c in countries.items()}
+    # CodeCarbon gives no year per cloud region; use its country's, else the latest one.
+    latest = max(int(c.get("year") or 0) for c in countries.values())
     out: dict[str, dict[str, Any]] = {p: dict(regions) for p, regions in current.items()}
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+        # utf-8-sig: CodeCarbon's impact.csv starts with a byte order mark.
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
     except (OSError, csv.Error) as error:
         raise EstimatorInputError(f"cannot read {path}: {error}", "codecarbon") from None
     for row in rows:
@@ -112,7 +129,7 @@ def _cloud(
         out.setdefault(provider, {})[region] = {
             "intensity_g_per_kwh": impact,
             "country": iso if iso in countries else None,
-            "year": 0,
+            "year": countries[iso]["year"] if iso in countries else latest,
             "source": f"CodeCarbon {version} cloud/impact.csv ({cited})",
             "license": "MIT (CodeCarbon)",
         }
@@ -134,7 +151,7 @@ def refresh_catalog(
     if codecarbon_data is None:
         codecarbon_data, version = codecarbon_data_dir()
     else:
-        version = "(data directory " + str(codecarbon_data) + ")"
+        version = _version_beside(Path(codecarbon_data))
     current = json.loads((DATA_DIR / "intensity.json").read_text(encoding="utf-8"))
     countries = _countries(codecarbon_data, version, current["countries"])
     cloud = _cloud(codecarbon_data, version, countries, current["cloud_regions"])

@@ -106,8 +106,9 @@ def write_fake_codecarbon(root: Path) -> Path:
         "ZZZ": {"country_name": "Nowhere", "carbon_intensity": 0},
     }
     (root / "private_infra" / "global_energy_mix.json").write_text(json.dumps(mix))
+    (root.parent / "_version.py").write_text('__version__ = "9.9.9"\n')
     (root / "cloud" / "impact.csv").write_text(
-        "provider,providerName,offsetRatio,region,regionName,country_name,countryIsoCode,state,"
+        "\ufeffprovider,providerName,offsetRatio,region,regionName,country_name,countryIsoCode,state,"
         "city,impact,source,comment\n"
         "gcp,Google Cloud Platform,100,europe-west9,,France,FRA,,Paris,31.0,example,\n"
         "aws,Amazon Web Services,0,eu-west-3,EU (Paris),France,USA,,Paris,60.0,example,\n"
@@ -116,7 +117,7 @@ def write_fake_codecarbon(root: Path) -> Path:
 
 
 def test_it_refreshes_intensities_from_codecarbon_data(tmp_path: Path):
-    data = write_fake_codecarbon(tmp_path / "codecarbon")
+    data = write_fake_codecarbon(tmp_path / "codecarbon" / "data")
     report = refresh_catalog(codecarbon_data=data, output_dir=tmp_path / "out")
     refreshed = load_catalog(tmp_path / "out")
     assert refreshed.countries["FRA"].intensity_g_per_kwh == 52.5
@@ -129,11 +130,13 @@ def test_it_refreshes_intensities_from_codecarbon_data(tmp_path: Path):
     assert refreshed.cloud_regions[("aws", "eu-west-3")].country == "FRA"
     assert refreshed.grid_regions == CATALOG.grid_regions
     assert report.new_version == refreshed.version != CATALOG_VERSION
+    assert report.codecarbon_version == "9.9.9"
+    assert refreshed.cloud_regions[("gcp", "europe-west9")].year == 2024
     assert (report.changed, report.added) == (1, 1)
 
 
 def test_it_leaves_files_alone_on_a_dry_run(tmp_path: Path):
-    data = write_fake_codecarbon(tmp_path / "codecarbon")
+    data = write_fake_codecarbon(tmp_path / "codecarbon" / "data")
     report = refresh_catalog(codecarbon_data=data, output_dir=tmp_path / "out", dry_run=True)
     assert not (tmp_path / "out").exists()
     assert report.new_version == report.old_version
