@@ -201,8 +201,8 @@ class Catalog:
 
     def cloud_region(self, provider: str, region: str, field: str = "location") -> GridIntensity:
         prefix = f"{field}." if field else ""
-        canonical = canonical_provider(provider)
-        if canonical is None or not any(p == canonical for p, _ in self.cloud_regions):
+        canonical = canonical_provider(provider) or provider.strip().lower()
+        if not any(p == canonical for p, _ in self.cloud_regions):
             hint = suggestion(provider, {p for p, _ in self.cloud_regions})
             raise EstimatorInputError(
                 f"unknown cloud provider {provider!r}; {hint}", f"{prefix}cloud_provider"
