@@ -5,14 +5,8 @@ web forms, the API, the Celery tasks, the exports, the command line and the test
 the same functions. See README.md in this package for the JSON contract and the method.
 """
 
-from .catalog import (
-    CATALOG_VERSION,
-    Accelerator,
-    Catalog,
-    GridIntensity,
-    PueDefault,
-    load_catalog,
-)
+from .catalog import Accelerator, Catalog, GridIntensity, PueDefault
+from .catalog_files import CATALOG_VERSION, load_catalog
 from .codecarbon_csv import from_codecarbon_csv
 from .errors import EstimatorInputError, InsufficientDataError
 from .footprint import Factor, Footprint, RunFootprint, estimate_training_footprint

@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog
+from .catalog_files import load_catalog
 from .codecarbon_csv import from_codecarbon_csv
 from .errors import EstimatorInputError
 from .footprint import estimate_training_footprint

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog
+from .catalog_files import load_catalog
 from .errors import EstimatorInputError
 from .inputs import ImportedDisclosure, canonicalise_run
 from .model import DisclosureInput, Location, RunInput

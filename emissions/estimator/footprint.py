@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog
+from .catalog_files import load_catalog
 from .errors import EstimatorInputError, InsufficientDataError
 from .inputs import resolve_location
 from .model import DisclosureInput, RunInput

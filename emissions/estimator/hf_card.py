@@ -15,7 +15,8 @@ import json
 import re
 from typing import Any
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog
+from .catalog_files import load_catalog
 from .errors import EstimatorInputError
 from .footprint import Footprint
 from .inputs import ImportedDisclosure

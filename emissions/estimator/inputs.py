@@ -15,7 +15,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from .catalog import Catalog, GridIntensity, load_catalog, suggestion
+from .catalog import Catalog, GridIntensity, suggestion
+from .catalog_files import load_catalog
 from .errors import EstimatorInputError
 from .model import Claim, DisclosureInput, Location, RunInput
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import DATA_DIR, load_catalog
+from .catalog_files import DATA_DIR, load_catalog
 from .errors import EstimatorInputError
 
 OWID_SOURCE = (

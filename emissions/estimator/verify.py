@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog
+from .catalog_files import load_catalog
 from .checks import SEVERITIES, VERDICTS, Checker, Flag
 from .errors import EstimatorInputError, InsufficientDataError
 from .footprint import Footprint, estimate_training_footprint

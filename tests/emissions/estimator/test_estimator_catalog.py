@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from emissions.estimator import CATALOG_VERSION, EstimatorInputError, load_catalog
-from emissions.estimator.catalog import DATA_DIR, closest
+from emissions.estimator.catalog import closest
+from emissions.estimator.catalog_files import DATA_DIR
 from emissions.estimator.refresh import codecarbon_data_dir, refresh_catalog
 
 CATALOG = load_catalog()
