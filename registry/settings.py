@@ -166,6 +166,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "emissions.tasks_exports.expire_venue_exports",
         "schedule": 900.0,
     },
+    # A dated dataset snapshot under EXPORTS_ROOT/datasets/ every day; the last 7 are kept.
+    "incidents-build-dataset-snapshot": {
+        "task": "incidents.tasks.build_dataset_snapshot",
+        "schedule": 86400.0,
+        "kwargs": {"keep": 7},
+    },
 }
 # Task modules outside an app's tasks.py, which autodiscovery does not find.
 CELERY_IMPORTS = ["emissions.tasks_exports"]

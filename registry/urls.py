@@ -14,6 +14,7 @@ urlpatterns = [
     path("submit/", include("incidents.submission_urls")),
     path("disclosures/", include("emissions.urls")),
     path("venues/", include("emissions.venue_urls")),
+    path("datasets/", include("incidents.dataset_urls")),
     path("", include("incidents.urls")),
 ]
 
