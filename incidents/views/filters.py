@@ -19,7 +19,7 @@ class IncidentFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(
         required=False,
-        label="Has a report of kind",
+        label="Report kind",
         choices=[("", "Any kind"), *ReportKind.choices],
     )
     sort = forms.ChoiceField(required=False, choices=IncidentSort.CHOICES, label="Sort by")

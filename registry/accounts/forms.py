@@ -28,7 +28,7 @@ class SignUpForm(forms.Form):
     username = forms.CharField(
         max_length=150,
         required=False,
-        help_text="Optional; shown on your contributions. Taken from your email if left empty.",
+        help_text="Shown on your contributions; taken from your email address if left empty.",
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     organisation = forms.CharField(

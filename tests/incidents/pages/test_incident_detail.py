@@ -231,8 +231,10 @@ def test_it_takes_the_same_number_of_queries_for_2_or_30_reports(client):
     )
 
 
-def test_it_takes_at_most_seven_queries(client, django_assert_max_num_queries):
+def test_it_takes_at_most_ten_queries(client, django_assert_max_num_queries):
     incident = incident_with_reports(30)
 
-    with django_assert_max_num_queries(7):
+    # Seven are the page's own (redirect check, incident, five prefetches); the slots other
+    # areas fill (text-similar incidents, training footprints) may add a few of their own.
+    with django_assert_max_num_queries(10):
         client.get(f"/incidents/{incident.id}/")
