@@ -1,0 +1,155 @@
+"""A real Celery worker over Redis recomputes submitted disclosures, and a killed task is
+redelivered to the next worker (acks late) without producing a second result.
+
+Skipped, saying why, when Redis is unreachable. The worker is a subprocess pointed at this
+test's database; the test uses real commits (transaction=True) so the worker sees the rows.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from emissions.models import Recomputation
+from emissions.services.workflow import disclosure_submit
+from registry.celery import app as celery_app
+from tests.emissions.conftest import make_disclosure
+
+REDIS_URL = os.environ.get("EMISSIONS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+WORKER_APP = "tests.emissions.celery_worker"
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception as error:  # noqa: BLE001 - any failure means "no Redis here"
+        pytest.skip(f"real-worker test skipped: Redis unreachable at {REDIS_URL} ({error})")
+    return REDIS_URL
+
+
+def _reset_producer() -> None:
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker(redis_url: str) -> Iterator[str]:
+    """This process publishes tasks to Redis instead of running them in-process."""
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, conf.broker_url)
+    conf.task_always_eager, conf.broker_url = False, redis_url
+    _reset_producer()
+    yield redis_url
+    conf.task_always_eager, conf.broker_url = saved
+    _reset_producer()
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+@contextmanager
+def running_worker(broker_url: str, log: Path, **env: str) -> Iterator[subprocess.Popen]:
+    environment = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker_url,
+        "DATABASE_URL": _test_database_url(),
+        "DJANGO_SETTINGS_MODULE": "registry.settings",
+        **env,
+    }
+    command = [
+        CELERY,
+        "-A",
+        WORKER_APP,
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "-n",
+        f"emissions-test-{uuid.uuid4().hex[:8]}@%h",
+    ]
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def wait_for(condition: Callable[[], bool], *, timeout: float, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+    pytest.fail(f"timed out after {timeout:g}s; worker log tail:\n{tail}")
+
+
+def test_it_recomputes_a_submitted_disclosure_on_a_real_worker(world, broker, tmp_path):
+    log = tmp_path / "worker.log"
+    draft = make_disclosure(world, "draft")
+    with running_worker(broker, log):
+        disclosure_submit(disclosure_id=draft.pk, actor=world.researcher)
+        wait_for(
+            lambda: Recomputation.objects.filter(disclosure=draft).exists(), timeout=90, log=log
+        )
+    recomputation = Recomputation.objects.get(disclosure=draft)
+    assert (recomputation.verdict, recomputation.input_hash) == ("consistent", draft.input_hash)
+
+
+def test_it_redelivers_a_task_whose_worker_was_killed(world, broker, tmp_path):
+    log = tmp_path / "worker.log"
+    marker = tmp_path / "task-started"
+    draft = make_disclosure(world, "draft")
+    with running_worker(broker, log, EMISSIONS_TEST_PAUSE_MARKER=str(marker)) as doomed:
+        disclosure_submit(disclosure_id=draft.pk, actor=world.researcher)
+        wait_for(marker.exists, timeout=90, log=log)
+        os.killpg(doomed.pid, signal.SIGKILL)  # mid-task: the message was never acknowledged
+        doomed.wait(timeout=10)
+    assert Recomputation.objects.filter(disclosure=draft).count() == 0
+    with running_worker(broker, log):
+        wait_for(
+            lambda: Recomputation.objects.filter(disclosure=draft).exists(), timeout=90, log=log
+        )
+        time.sleep(3)  # a duplicate delivery would have landed by now
+    assert Recomputation.objects.filter(disclosure=draft).count() == 1
