@@ -181,6 +181,14 @@ class SubmissionSerializer(serializers.ModelSerializer):
     """A submission as its owner and the editors see it."""
 
     status_url = serializers.SerializerMethodField(help_text="The private status page.")
+    # Plain strings: imported records may hold URLs that are not valid URIs, and the outcome
+    # is empty until a decision.
+    url = serializers.CharField(read_only=True)
+    image_url = serializers.CharField(read_only=True)
+    outcome = serializers.CharField(
+        read_only=True,
+        help_text="Empty while open; new_incident, existing_incidents, issue or rejected.",
+    )
     resulting_report = serializers.IntegerField(source="resulting_report_id", allow_null=True)
     resulting_incidents = serializers.SerializerMethodField()
     claimed_by = serializers.SerializerMethodField(help_text="Editors only; null for others.")
@@ -285,7 +293,7 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, "Invalid input."),
     401: OpenApiResponse(ErrorSerializer, "Not logged in."),
     403: OpenApiResponse(ErrorSerializer, "Editors only."),
-    404: OpenApiResponse(ErrorSerializer, "No such submission (or not yours)."),
+    404: OpenApiResponse(ErrorSerializer, "No such submission (or not yours), or no such page."),
     409: OpenApiResponse(ErrorSerializer, "Not possible now: decided or claimed by another."),
     429: OpenApiResponse(ErrorSerializer, "Too many requests: wait `Retry-After` seconds."),
 }
@@ -311,7 +319,7 @@ def _decision(summary: str, request_body: Any = None) -> Any:
             OpenApiParameter("sort", OpenApiTypes.STR, enum=list(QUEUE_SORTS)),
             OpenApiParameter("mine", OpenApiTypes.BOOL),
         ],
-        responses={200: SubmissionSerializer(many=True), **_errors(400, 401, 403)},
+        responses={200: SubmissionSerializer(many=True), **_errors(400, 401, 403, 404)},
     ),
     retrieve=extend_schema(
         summary="One submission (its submitter or an editor)",
@@ -496,7 +504,7 @@ class SubmissionViewSet(
         ],
         responses={200: DuplicateSerializer(many=True), **_errors(400, 429)},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def duplicates(self, request: Request) -> Response:
         query = DuplicateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
