@@ -20,11 +20,13 @@ from incidents.selectors import latest_incidents, latest_reports
 
 FEED_LENGTH = 50
 SUMMARY_WORDS = 80
+# Enough text for the summary's words; rendering whole articles would make the feed slow.
+SUMMARY_SOURCE_CHARS = 2_000
 
 
 def _summary(text: str) -> str:
     # Through the sanitiser first, so a <script>'s content is dropped, not shown as words.
-    plain = html.unescape(strip_tags(render_markdown(text)))
+    plain = html.unescape(strip_tags(render_markdown(text[:SUMMARY_SOURCE_CHARS])))
     return escape(Truncator(plain).words(SUMMARY_WORDS))
 
 
