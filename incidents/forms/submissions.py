@@ -215,12 +215,16 @@ class RejectForm(forms.Form):
 
 
 class BulkForm(forms.Form):
-    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True)
     action = forms.ChoiceField(choices=[(a, a.title()) for a in BULK_ACTIONS])
     reason = _text("Reason for rejecting", rows=1)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        # Any posted id is a candidate; the service skips what it cannot act on.
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # Ticked rows arrive as repeated `ids`; anything that is not an id is ignored and the
+        # service reports ids that name no submission.
         posted = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [(p, p) for p in posted if str(p).isdigit() and len(p) < 19]
+        ids = [int(p) for p in posted if p.isascii() and p.isdigit() and len(p) < 19]
+        if not ids:
+            raise ValidationError("Tick at least one submission.")
+        cleaned["ids"] = ids
+        return cleaned
