@@ -17,11 +17,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 ROW_HEIGHT = 28
-LABEL_WIDTH = 220
+LABEL_WIDTH = 270
 BAR_AREA = 360
 VALUE_WIDTH = 110
 WIDTH = LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
-MAX_LABEL_CHARS = 32
+MAX_LABEL_CHARS = 34
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,12 @@ def tco2e(value: Any) -> str:
 
 
 @register.filter
+def humanise(value: Any) -> str:
+    """``minor_discrepancy`` -> ``minor discrepancy``."""
+    return str(value).replace("_", " ")
+
+
+@register.filter
 def kwh(value: Any) -> str:
     """Energy with a unit that keeps the number readable (kWh, MWh or GWh)."""
     if not isinstance(value, int | float) or not math.isfinite(value):

@@ -23,6 +23,17 @@ from emissions.services.workflow import DISCLOSURE_WORKFLOW, disclosure_actions_
 from incidents.models import Incident
 
 MAX_LINKED_INCIDENTS = 20
+# Decisions first, the ways out last.
+BUTTON_ORDER = [
+    "submit",
+    "claim",
+    "verify",
+    "request_changes",
+    "reject",
+    "assign",
+    "release",
+    "withdraw",
+]
 
 
 def visible_disclosure_or_404(request: HttpRequest, pk: int) -> Disclosure:
@@ -52,7 +63,8 @@ def safe_next(request: HttpRequest, default: str) -> str:
 def action_buttons(request: HttpRequest, disclosure: Disclosure) -> list[dict[str, Any]]:
     """The workflow actions the viewer may take now, with whether each needs a reason."""
     buttons = []
-    for action in disclosure_actions_for(request.user, disclosure):
+    available = disclosure_actions_for(request.user, disclosure)
+    for action in sorted(available, key=BUTTON_ORDER.index):
         if action == "assign":
             continue  # chairs assign through their own form (it names the reviewer)
         transition = DISCLOSURE_WORKFLOW.transitions[action]
