@@ -121,6 +121,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@localhost")
+# Login and password-reset throttling (registry/accounts/throttling.py): failures per IP and
+# username before a lockout, reset requests per IP and address, and the window both count in.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5, minimum=1)
 
 # --- Internationalisation and static files --------------------------------------------------
 LANGUAGE_CODE = "en"
