@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Func, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -169,8 +169,9 @@ def _same_url(
 ) -> list[DuplicateCandidate]:
     normalised = normalise_url(url)
     reports = (
-        Report.objects.filter(Q(url_normalised=normalised) | Q(url=url.strip()))
-        .prefetch_related("incidents")
+        Report.objects.only("number", "title", "url")
+        .filter(Q(url_normalised=normalised) | Q(url=url.strip()))
+        .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id")))
         .order_by("number")[:MATCHES_PER_KIND]
     )
     found = [_report_candidate(r, "Same article URL") for r in reports]
@@ -184,34 +185,51 @@ def _same_url(
     return found
 
 
+class Unaccented(Func):
+    """`registry_unaccent(text)`: the immutable unaccent that the trigram indexes on report
+    and incident titles are built on (incidents migration 0004), so `%` can use them."""
+
+    function = "registry_unaccent"
+    output_field = TextField()
+
+
+def _title_matches(queryset: QuerySet, title: str) -> QuerySet:
+    """Rows whose title is trigram-similar to `title`, best first, with `similarity`.
+
+    The `%` operator (pg_trgm's default threshold, 0.3) lets PostgreSQL use the title's GIN
+    trigram index to find candidates; the stricter threshold then applies to those only.
+    """
+    wanted = Unaccented(Value(title))
+    return (
+        queryset.annotate(plain_title=Unaccented("title"))
+        .filter(plain_title__trigram_similar=wanted)
+        .annotate(similarity=TrigramSimilarity("plain_title", wanted))
+        .filter(similarity__gte=TITLE_SIMILARITY_THRESHOLD)
+    )
+
+
 def _similar_titles(
     title: str, *, incident_title: str, include_submissions: bool, exclude: int | None
 ) -> list[DuplicateCandidate]:
     reports = (
-        Report.objects.annotate(similarity=TrigramSimilarity("title", title))
-        .filter(similarity__gte=TITLE_SIMILARITY_THRESHOLD)
-        .prefetch_related("incidents")
+        _title_matches(Report.objects.only("number", "title", "url"), title)
+        .prefetch_related(Prefetch("incidents", queryset=Incident.objects.only("id")))
         .order_by("-similarity", "number")[:MATCHES_PER_KIND]
     )
     found = [_report_candidate(r, _percent_similar(r.similarity)) for r in reports]
     found += _similar_incident_titles(incident_title or title)
     if include_submissions:
-        submissions = (
-            _open_submissions(exclude)
-            .annotate(similarity=TrigramSimilarity("title", title))
-            .filter(similarity__gte=TITLE_SIMILARITY_THRESHOLD)
-            .order_by("-similarity", "pk")[:MATCHES_PER_KIND]
-        )
+        submissions = _title_matches(
+            _open_submissions(exclude).only("pk", "title", "url", "state"), title
+        ).order_by("-similarity", "pk")[:MATCHES_PER_KIND]
         found += [_submission_candidate(s, _percent_similar(s.similarity)) for s in submissions]
     return found
 
 
 def _similar_incident_titles(title: str) -> list[DuplicateCandidate]:
-    incidents = (
-        Incident.objects.annotate(similarity=TrigramSimilarity("title", title))
-        .filter(similarity__gte=TITLE_SIMILARITY_THRESHOLD)
-        .order_by("-similarity", "id")[:MATCHES_PER_KIND]
-    )
+    incidents = _title_matches(Incident.objects.only("id", "title"), title).order_by(
+        "-similarity", "id"
+    )[:MATCHES_PER_KIND]
     return [
         DuplicateCandidate(
             kind="incident",
@@ -242,6 +260,7 @@ def _same_entities(names: list[str], anchor: datetime.date) -> list[DuplicateCan
         )
         .annotate(shared=Count("incidents__entity_links__entity", distinct=True))
         .filter(shared__gte=needed)
+        .only("number", "title", "url", "date_published")
         .prefetch_related("incidents")
         .order_by("-shared", "date_published", "number")[:MATCHES_PER_KIND]
     )
