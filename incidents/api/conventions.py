@@ -104,7 +104,11 @@ class StrictFilterBackend(DjangoFilterBackend):
         unknown = set(request.query_params) - known
         if unknown:
             raise unknown_parameter_error(unknown)
-        if not is_list:
+        if not is_list or not set(request.query_params) - PAGINATION_PARAMETERS - {
+            FORMAT_PARAMETER
+        }:
+            # No filter asked for: building the FilterSet and its form would cost milliseconds
+            # for nothing on the most common request.
             return queryset
         return super().filter_queryset(request, queryset, view)
 

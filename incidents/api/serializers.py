@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import copy
+import datetime
+from typing import Any, ClassVar
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
@@ -62,11 +64,84 @@ class ClassificationListField(serializers.ReadOnlyField):
         return value or []
 
 
+# Field types whose representation of a model attribute is the attribute itself (the values
+# come from the database already as str / int / bool / list of str).
+_PLAIN_FIELDS = (
+    serializers.CharField,
+    serializers.IntegerField,
+    serializers.BooleanField,
+    serializers.ChoiceField,
+)
+
+
+class FastReadSerializerMixin:
+    """Read-only serializers for large lists, producing exactly DRF's output faster.
+
+    ModelSerializer introspects the model to build its fields on every instantiation, and
+    then runs the generic per-field machinery for every cell: together several times the cost
+    of the query for a page of 50 rows. Here the fields are built once per class (copied per
+    instance), and plain attributes, dates and UTC datetimes are read directly; any other
+    field (method fields, nested data) still goes through its own `to_representation`.
+    """
+
+    _built_fields: ClassVar[dict[type, dict[str, serializers.Field]]] = {}
+    _plans: ClassVar[dict[type, list[tuple[str, str, str]]]] = {}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        cls = type(self)
+        if cls not in FastReadSerializerMixin._built_fields:
+            FastReadSerializerMixin._built_fields[cls] = super().get_fields()  # type: ignore[misc]
+        return copy.deepcopy(FastReadSerializerMixin._built_fields[cls])
+
+    def _plan(self) -> list[tuple[str, str, str]]:
+        cls = type(self)
+        if cls not in FastReadSerializerMixin._plans:
+            plan = []
+            for name, field in self.fields.items():  # type: ignore[attr-defined]
+                simple = len(field.source_attrs) == 1 and field.source != "*"
+                if simple and isinstance(field, serializers.DateTimeField):
+                    kind = "datetime"
+                elif simple and isinstance(field, serializers.DateField):
+                    kind = "date"
+                elif simple and (
+                    isinstance(field, _PLAIN_FIELDS)
+                    or (
+                        isinstance(field, serializers.ListField)
+                        and isinstance(field.child, _PLAIN_FIELDS)
+                    )
+                ):
+                    kind = "plain"
+                else:
+                    kind = "field"
+                plan.append((name, field.source, kind))
+            FastReadSerializerMixin._plans[cls] = plan
+        return FastReadSerializerMixin._plans[cls]
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        fields = self.fields  # type: ignore[attr-defined]
+        data: dict[str, Any] = {}
+        for name, source, kind in self._plan():
+            if kind == "field":
+                field = fields[name]
+                value = field.get_attribute(instance)
+                data[name] = None if value is None else field.to_representation(value)
+                continue
+            value = getattr(instance, source)
+            if value is None or kind == "plain":
+                data[name] = value
+            elif kind == "date":
+                data[name] = value.isoformat()
+            else:  # an aware datetime, stored and read in UTC (USE_TZ, TIME_ZONE = "UTC")
+                text = value.astimezone(datetime.UTC).isoformat()
+                data[name] = text[:-6] + "Z" if text.endswith("+00:00") else text
+        return data
+
+
 def _permalink(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-class IncidentSerializer(serializers.ModelSerializer):
+class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
     entities = serializers.SerializerMethodField(
         help_text="Entities named in the incident, by role (AIID: Alleged deployer, ...)."
     )
@@ -105,7 +180,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         return _permalink(f"/incidents/{incident.id}/")
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
     incidents = IntegerListField(source="incident_ids", help_text="Incident ids (none: an issue).")
     classifications = ClassificationListField(source="classification_rows")
     permalink = serializers.SerializerMethodField()
@@ -148,7 +223,7 @@ class ReportDetailSerializer(ReportSerializer):
         fields = [*ReportSerializer.Meta.fields, "text"]
 
 
-class EntitySerializer(serializers.ModelSerializer):
+class EntitySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
     permalink = serializers.SerializerMethodField()
 
     class Meta:
@@ -195,7 +270,7 @@ class TaxonomyFieldListField(serializers.ReadOnlyField):
         return [{key: row[key] for key in TAXONOMY_FIELD_KEYS} for row in value or []]
 
 
-class TaxonomySerializer(serializers.ModelSerializer):
+class TaxonomySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
     fields = TaxonomyFieldListField(source="field_rows", help_text="Public fields, in order.")
 
     class Meta:
@@ -203,7 +278,7 @@ class TaxonomySerializer(serializers.ModelSerializer):
         fields = ["namespace", "name", "description", "weight", "fields"]
 
 
-class ClassificationSerializer(serializers.ModelSerializer):
+class ClassificationSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
     namespace = serializers.CharField(source="taxonomy.namespace")
     incident = serializers.IntegerField(source="incident_id", allow_null=True)
     report = serializers.IntegerField(source="report_id", allow_null=True)
