@@ -219,6 +219,17 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI Incident & Emissions Registry API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Versioned read API of the registry (`/api/v1/`; a breaking change gets `/api/v2/`). "
+        "Lists are JSON, cursor-paginated (`cursor`, `page_size` up to 200; larger values are "
+        "capped); `?format=csv` returns the whole filtered list as one CSV file (cells that "
+        "look like spreadsheet formulas are prefixed with `'`). Responses carry `ETag` and "
+        "`Last-Modified`; `If-None-Match` / `If-Modified-Since` answer 304. Anonymous and "
+        "authenticated clients are throttled; a 429 says when to retry in `Retry-After`. "
+        "Reads allow any origin (CORS). Writes need a token: `Authorization: Token <key>`. "
+        'Every 4xx has the body `{"errors": [{"field": "<parameter or null>", "message": '
+        '"..."}]}`; an unknown query parameter is a 400 naming it.'
+    ),
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page loads Swagger UI from our own static files (strict CSP: script-src 'self').
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -20,7 +20,7 @@ from typing import Any
 
 from defusedcsv import csv
 from django.http import Http404, HttpRequest, StreamingHttpResponse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -273,6 +273,8 @@ class RegistryAPIMixin:
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         if isinstance(response, Response):
+            # The same URL answers JSON or CSV depending on Accept.
+            patch_vary_headers(response, ["Accept"])
             response = conditional_response(request, response, last_modified=self.last_modified)
         return response
 
