@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlsplit
 
 from django import template
 
@@ -31,3 +32,13 @@ def incident_date(incident: object) -> str:
 @register.filter
 def report_kind_label(kind: str) -> str:
     return ReportKind(kind).label if kind in ReportKind.values else kind
+
+
+@register.filter
+def web_link(url: str) -> str:
+    """The URL when it is an http(s) address, else "": records imported from elsewhere skip form
+    validation, and a `javascript:` or `data:` URL must never become a link on our pages."""
+    parts = urlsplit((url or "").strip())
+    if parts.scheme.lower() in {"http", "https"} and parts.netloc:
+        return url.strip()
+    return ""
