@@ -29,7 +29,7 @@ from incidents.services.editing import (
     report_set_flag,
     report_unlink_incident,
 )
-from incidents.views.submissions import editor_required
+from incidents.views.submissions import add_service_errors, editor_required
 from registry.models import User
 
 
@@ -153,9 +153,7 @@ def tool(request: HttpRequest, tool: str) -> HttpResponse:
     try:
         message = chosen.run(request.user, form.cleaned_data)
     except ValidationError as invalid:
-        for name, errors in invalid.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
+        add_service_errors(form, invalid)
         return render(request, template, {"tool": chosen, "form": form})
     messages.success(request, message)
     return redirect("submissions:editor_tool", tool=chosen.slug)

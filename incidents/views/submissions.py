@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
@@ -79,6 +80,14 @@ def editor_required(view: View) -> View:
     return wrapper
 
 
+def add_service_errors(form: Form, invalid: ValidationError) -> None:
+    """Show a service's refusal on the form: by field where it names one, else on top."""
+    errors = invalid.message_dict if hasattr(invalid, "error_dict") else {None: invalid.messages}
+    for name, messages_ in errors.items():
+        for message in messages_:
+            form.add_error(name if name in form.fields else None, message)
+
+
 def _private(response: HttpResponse) -> HttpResponse:
     # Pages that show a private link or a submitter's details stay out of caches and indexes.
     response["Cache-Control"] = "private, no-store"
@@ -115,9 +124,7 @@ def _file(request: HttpRequest, form: SubmissionForm | QuickAddForm, template: s
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except ValidationError as invalid:
-        for name, errors in invalid.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
+        add_service_errors(form, invalid)
         return render(request, template, {"form": form})
     request.session[RECEIVED_SESSION_KEY] = str(filed.submission.token)
     return redirect("submissions:received")
@@ -278,9 +285,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         submission_edit(submission_id=submission.pk, actor=request.user, changes=form.changes())
     except ValidationError as invalid:
-        for name, errors in invalid.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
+        add_service_errors(form, invalid)
         return render(request, template, {"form": form, "submission": submission})
     except TransitionNotAllowed as refused:
         messages.error(request, str(refused))
