@@ -229,6 +229,14 @@ def _start_gunicorn(database_url: str, settings_dir: Path) -> tuple[subprocess.P
         "API_THROTTLE_USER": "100000000/min",
         "LOG_LEVEL": "ERROR",
     }
+    env["STATIC_ROOT"] = str(settings_dir / "static")
+    # Production settings serve static files from a manifest (error pages use them).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
