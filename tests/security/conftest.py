@@ -45,3 +45,9 @@ def hostile_catalog(db) -> HostileCatalog:  # noqa: ANN001
 
 
 __all__ = ["HostileCatalog", "SHORT_PAYLOADS", "hostile_catalog"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # noqa: ANN001
+    # The world fixture creates seven users; the deliberately slow hasher only slows tests here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
