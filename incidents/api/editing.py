@@ -289,7 +289,7 @@ class EntityMergeView(EditorAction):
         responses={200: MergedEntitySerializer, **ERRORS},
     )
     def post(self, request: Request, slug: str) -> Response:
-        if entity_current(slug) is None:
+        if "\x00" in slug or len(slug) > 200 or entity_current(slug) is None:
             raise exceptions.NotFound("No such entity.")
         data = self.validated(request)
         target = entities_merge(

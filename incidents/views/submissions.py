@@ -201,6 +201,11 @@ def status(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 # --- The editors' queue ----------------------------------------------------------------------
 
 
+def _param(request: HttpRequest, name: str, default: str = "", limit: int = 200) -> str:
+    # NUL cannot reach PostgreSQL; a filter value is a short line of text.
+    return request.GET.get(name, default).replace("\x00", "").strip()[:limit]
+
+
 def _queue_filters(request: HttpRequest) -> QueueFilters:
     query = request.GET
     state = query.get("state", "open")
@@ -210,11 +215,11 @@ def _queue_filters(request: HttpRequest) -> QueueFilters:
         mine=query.get("mine") == "1",
         proposes_new_incident=query.get("proposed") == "1",
         possible_duplicate=query.get("duplicate") == "1",
-        language=query.get("language", "").strip()[:16],
-        submitted_from=_date(query.get("from", "")),
-        submitted_to=_date(query.get("to", "")),
+        language=_param(request, "language", limit=16),
+        submitted_from=_date(_param(request, "from")),
+        submitted_to=_date(_param(request, "to")),
         sort=sort if sort in QUEUE_SORTS else "oldest",
-        text=query.get("q", "").strip()[:200],
+        text=_param(request, "q"),
     )
 
 

@@ -83,3 +83,19 @@ def test_it_refuses_an_out_of_range_id_in_a_tool(editor_client):
 def test_it_answers_405_to_a_get_on_an_action(editor_client):
     submission = SubmissionFactory()
     assert editor_client.get(f"/submit/queue/{submission.pk}/claim/").status_code == 405
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "language=d%00e", "from=2024-01-01%00"])
+def test_it_ignores_nul_characters_in_queue_filters(editor_client, query):
+    assert editor_client.get(f"/submit/queue/?{query}").status_code == 200
+
+
+def test_it_answers_404_for_a_nul_in_an_entity_path(world):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.editor)
+    response = api.post(
+        "/api/v1/entities/a%00b/merge/", {"into": "x", "reason": "y"}, format="json"
+    )
+    assert response.status_code == 404
