@@ -15,7 +15,9 @@ in one pass.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -58,6 +60,7 @@ from incidents.importers.writes import (
     Provenance,
     add_entity_roles,
     add_report_links,
+    analyze_catalog_tables,
     reset_id_sequences,
     sync_entities,
     sync_rows,
@@ -86,6 +89,7 @@ class ImportSummary:
     errors: list[ImportProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     license_text: str = ""
+    timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
 
     @property
     def changed(self) -> bool:
@@ -130,56 +134,68 @@ class AiidSnapshotImporter:
         else:
             self.summary.notes.append("reports.csv is not in the snapshot: no reports imported")
 
-        duplicates = self._read_optional(snapshot, "duplicates.csv", DUPLICATE_COLUMNS)
-        duplicate_rows = read_duplicates(duplicates) if duplicates else {}
-        records = read_incidents(incidents_file)
-        known_ids = set(records) | set(
-            Incident.objects.filter(
-                id__in={true for true, _ in duplicate_rows.values()}
-            ).values_list("id", flat=True)
-        )
-        targets = resolve_duplicates(
-            duplicates=duplicate_rows,
-            known_ids=known_ids - set(duplicate_rows),
-            problem=self._problem_in("duplicates.csv"),
-        )
-        # A duplicate's own row is not imported: its reports and entities go to its target.
-        merged = {
-            duplicate: records.pop(duplicate) for duplicate in targets if duplicate in records
-        }
-
-        entity_ids = self._sync_entities([*records.values(), *merged.values()])
-        imported = self._sync_incidents(records)
+        with self._timed("incidents and entities"):
+            duplicates = self._read_optional(snapshot, "duplicates.csv", DUPLICATE_COLUMNS)
+            duplicate_rows = read_duplicates(duplicates) if duplicates else {}
+            records = read_incidents(incidents_file)
+            known_ids = set(records) | set(
+                Incident.objects.filter(
+                    id__in={true for true, _ in duplicate_rows.values()}
+                ).values_list("id", flat=True)
+            )
+            targets = resolve_duplicates(
+                duplicates=duplicate_rows,
+                known_ids=known_ids - set(duplicate_rows),
+                problem=self._problem_in("duplicates.csv"),
+            )
+            # A duplicate's own row is not imported: its reports and entities go to its target.
+            merged = {
+                duplicate: records.pop(duplicate) for duplicate in targets if duplicate in records
+            }
+            entity_ids = self._sync_entities([*records.values(), *merged.values()])
+            imported = self._sync_incidents(records)
         links = {
             (report, targets.get(record.id, record.id))
             for record in [*records.values(), *merged.values()]
             if targets.get(record.id, record.id) in imported
             for report in record.report_numbers
         }
-        if reports_file is not None:
-            self._sync_reports(read_reports(reports_file), links)
-        self._link(records, merged, targets, imported, links, entity_ids)
-
-        redirectable, changed = merge_stored_duplicates(
-            targets=targets,
-            lines={duplicate: line for duplicate, (_, line) in duplicate_rows.items()},
-            provenance=self.provenance,
-            problem=self._problem_in("duplicates.csv"),
-        )
-        self.changed_incidents |= changed
-        self.summary.duplicates = sync_redirects(targets=targets, redirectable=redirectable)
-
-        for path in snapshot.classification_files():
-            self._import_classifications(path, targets)
-        submissions = self._read_optional(snapshot, "submissions.csv", SUBMISSION_COLUMNS)
-        if submissions is not None:
-            self.summary.submissions = sync_submissions(read_submissions(submissions))
-
-        reset_id_sequences()
-        if self.changed_incidents or self.changed_reports:
-            refresh_search_vectors(
-                incident_ids=self.changed_incidents, report_numbers=self.changed_reports
+        with self._timed("reports"):
+            if reports_file is not None:
+                self._sync_reports(read_reports(reports_file), links)
+        with self._timed("links"):
+            self._link(records, merged, targets, imported, links, entity_ids)
+        with self._timed("duplicates"):
+            redirectable, changed = merge_stored_duplicates(
+                targets=targets,
+                lines={duplicate: line for duplicate, (_, line) in duplicate_rows.items()},
+                provenance=self.provenance,
+                problem=self._problem_in("duplicates.csv"),
             )
+            self.changed_incidents |= changed
+            self.summary.duplicates = sync_redirects(targets=targets, redirectable=redirectable)
+        with self._timed("classifications"):
+            for path in snapshot.classification_files():
+                self._import_classifications(path, targets)
+        with self._timed("submissions"):
+            submissions = self._read_optional(snapshot, "submissions.csv", SUBMISSION_COLUMNS)
+            if submissions is not None:
+                self.summary.submissions = sync_submissions(read_submissions(submissions))
+        with self._timed("sequences and search documents"):
+            reset_id_sequences()
+            if self.changed_incidents or self.changed_reports:
+                analyze_catalog_tables()
+                refresh_search_vectors(
+                    incident_ids=self.changed_incidents, report_numbers=self.changed_reports
+                )
+
+    @contextmanager
+    def _timed(self, step: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.summary.timings[step] = time.perf_counter() - started
 
     def _sync_entities(self, records: Iterable[IncidentRecord]) -> dict[str, int]:
         slugs = {

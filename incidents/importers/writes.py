@@ -262,3 +262,20 @@ def reset_id_sequences() -> dict[str, int]:
                 {"table": table, "column": column, "value": max(high, 1), "is_called": high > 0},
             )
     return {"incident": incident_high + 1, "report": report_high + 1}
+
+
+def analyze_catalog_tables() -> None:
+    """Refresh the planner statistics of the catalog tables after a bulk load.
+
+    The search-document refresh joins reports, links, entities and classifications; on
+    freshly loaded tables the planner still believes them empty and picks nested scans that
+    cost minutes instead of seconds. ANALYZE samples the tables (cheap) and is allowed inside
+    the import's transaction.
+    """
+    tables = [
+        model._meta.db_table
+        for model in (Incident, Report, Report.incidents.through, IncidentEntity, Entity)
+    ]
+    tables += ["incidents_classification", "incidents_classificationvalue"]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))

@@ -40,6 +40,9 @@ class Command(BaseCommand):
             summary = importer.run(options["path"])
         except ImportFailed as exc:
             raise CommandError(str(exc)) from None
+        if options["verbosity"] >= 2:
+            for step, seconds in summary.timings.items():
+                self.stderr.write(f"timing {seconds:8.2f} s  {step}")
         if as_json:
             self.stdout.write(json.dumps(summary.as_json(), ensure_ascii=False))
             return
