@@ -9,7 +9,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -52,7 +56,14 @@ class IncidentRefSerializer(serializers.Serializer):
 
 class IncidentLinkSerializer(serializers.Serializer):
     other_id = _id("The other incident.")
-    kind = serializers.ChoiceField(choices=IncidentLinkKind.values)
+    # A string checked below rather than a ChoiceField: a second named `kind` enum would
+    # clash with the report kinds in the shared schema.
+    kind = serializers.CharField(help_text="similar or dissimilar.")
+
+    def validate_kind(self, value: str) -> str:
+        if value not in IncidentLinkKind.values:
+            raise serializers.ValidationError("Use similar or dissimilar.")
+        return value
 
 
 class OtherIncidentSerializer(serializers.Serializer):

@@ -150,8 +150,8 @@ class SubmissionInputSerializer(serializers.Serializer):
 
 
 class DuplicateSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=["same_url", "similar_title", "same_entities"])
-    kind = serializers.ChoiceField(choices=["report", "incident", "submission"])
+    reason = serializers.CharField(help_text="same_url, similar_title or same_entities.")
+    kind = serializers.CharField(help_text="report, incident or submission.")
     id = serializers.IntegerField()
     title = serializers.CharField()
     link = serializers.CharField(help_text="A path on this site.")
@@ -180,6 +180,9 @@ def duplicates_data(matches: DuplicateMatches) -> list[dict[str, Any]]:
 class SubmissionSerializer(serializers.ModelSerializer):
     """A submission as its owner and the editors see it."""
 
+    # Plain strings documented in words: named enums for `state` would clash with other
+    # areas' `state` enums in the shared schema.
+    state = serializers.CharField(read_only=True, help_text="new, in_review, accepted or rejected.")
     status_url = serializers.SerializerMethodField(help_text="The private status page.")
     # Plain strings: imported records may hold URLs that are not valid URIs, and the outcome
     # is empty until a decision.
