@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from registry.search.api import SearchAPIView
+
+urlpatterns = [path("", SearchAPIView.as_view(), name="search_api")]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from registry.search import views
+
+urlpatterns = [
+    path("", views.search_page, name="search"),
+    path("export.csv", views.search_export, {"extension": "csv"}, name="search_export_csv"),
+    path("export.json", views.search_export, {"extension": "json"}, name="search_export_json"),
+]
