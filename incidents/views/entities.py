@@ -12,7 +12,8 @@ ENTITIES_PER_PAGE = 60
 
 
 def entity_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL text cannot hold NUL: a query carrying one would fail, not match nothing.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     paginator = Paginator(entities_list(name_contains=query), ENTITIES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(

@@ -1,0 +1,162 @@
+"""SQL-like and operator strings through every filter and search parameter of every list page
+and every API list endpoint (the API's from its OpenAPI schema): never a server error; 200, or
+400 with a message."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from tests.security.corpus import SQL_LIKE_STRINGS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client() -> Client:
+    # Server errors are answers to record here, not exceptions to stop at.
+    return Client(raise_request_exception=False)
+
+# The HTML list pages and the GET parameters their views read (from the views and their forms).
+HTML_PAGES: dict[str, tuple[str, ...]] = {
+    "/incidents/": ("year", "entity", "taxonomy", "kind", "sort", "page"),
+    "/entities/": ("q", "page"),
+    "/disclosures/": ("sort", "page"),
+    "/disclosures/plan/": ("accelerator", "count", "region"),
+    "/submit/queue/": ("state", "sort", "language", "from", "to", "q", "page", "mine"),
+    "/disclosures/review/": ("state", "page", "sort"),
+    "/search/": ("q", "type", "sort", "date_from", "date_to", "incident", "facet", "page"),
+    "/search/export.csv": ("q", "type", "facet"),
+    "/datasets/": ("page",),
+}
+LOGGED_IN_AS = {"/submit/queue/": "editor", "/disclosures/review/": "reviewer"}
+# A page that answers 400 must say why.
+MIN_MESSAGE_LENGTH = 10
+
+
+def routed(url: str) -> bool:
+    try:
+        resolve(url.split("?")[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def query_value(value: str) -> str:
+    # Percent-encoded as a browser or a script would send it; a lone surrogate becomes the
+    # invalid UTF-8 bytes a hostile client can send.
+    return quote(value.encode("utf-8", "surrogatepass"), safe="")
+
+
+def problems_for(client: Client, url: str, params: tuple[str, ...]) -> list[str]:
+    problems = []
+    for param in params:
+        for value in SQL_LIKE_STRINGS:
+            response = client.get(f"{url}?{param}={query_value(value)}")
+            if response.status_code not in (200, 400) or (
+                response.status_code == 400 and len(response.content) < MIN_MESSAGE_LENGTH
+            ):
+                problems.append(f"{url}?{param}={value[:40]!r} -> {response.status_code}")
+    return problems
+
+
+@pytest.mark.parametrize("url", sorted(HTML_PAGES))
+def test_it_answers_hostile_filter_values_on_list_pages(client, world, url):
+    if not routed(url):
+        pytest.skip(f"{url} is not routed yet")
+    role = LOGGED_IN_AS.get(url)
+    if role:
+        client.force_login(getattr(world, role))
+    assert problems_for(client, url, HTML_PAGES[url]) == []
+
+
+@functools.cache
+def api_list_parameters() -> dict[str, tuple[str, ...]]:
+    """Every GET endpoint without path parameters, with the query parameters it documents."""
+    schema = json.loads(Client().get("/api/v1/schema/", {"format": "json"}).content)
+    endpoints = {}
+    for path, operations in schema["paths"].items():
+        operation = operations.get("get")
+        if operation is None or "{" in path:
+            continue
+        names = tuple(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+        endpoints[path] = names
+    return endpoints
+
+
+def test_it_reads_the_api_list_endpoints_from_the_schema(db):
+    endpoints = api_list_parameters()
+    assert {"/api/v1/incidents/", "/api/v1/reports/", "/api/v1/disclosures/"} <= set(endpoints)
+    assert sum(len(p) for p in endpoints.values()) >= 40
+
+
+API_LIST_ENDPOINTS = (
+    "/api/v1/classifications/",
+    "/api/v1/disclosures/",
+    "/api/v1/entities/",
+    "/api/v1/incidents/",
+    "/api/v1/lookup/",
+    "/api/v1/reports/",
+    pytest.param(
+        "/api/v1/submissions/",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="incidents/api/submissions.py: ?page=<not a number> answers 404 "
+            "(DRF PageNumberPagination 'Invalid page.'), not 200 or 400",
+        ),
+    ),
+    "/api/v1/submissions/duplicates/",
+    "/api/v1/taxonomies/",
+    "/api/v1/venues/",
+    "/api/v1/search/",
+)
+
+
+def test_it_covers_every_api_list_endpoint_of_the_schema(db):
+    covered = {getattr(e, "values", (e,))[0] for e in API_LIST_ENDPOINTS}
+    assert set(api_list_parameters()) <= covered
+
+
+@pytest.mark.parametrize("url", API_LIST_ENDPOINTS)
+def test_it_answers_hostile_filter_values_on_api_lists(client, world, url):
+    endpoints = api_list_parameters()
+    if url not in endpoints:
+        pytest.skip(f"{url} is not in the API schema yet")
+    client.force_login(world.staff)
+    params = endpoints[url] or ("q",)
+    problems = problems_for(client, url, params)
+    assert problems == []
+
+
+NUL_IN_PATH = pytest.mark.xfail(
+    strict=True,
+    reason="incidents/api/views.py: a NUL byte in the slug or namespace of the path "
+    "(/api/v1/entities/%00/, /api/v1/taxonomies/x%00y/) reaches PostgreSQL: 500 DataError",
+)
+DETAIL_PATHS = (
+    "/api/v1/incidents/{}/",
+    "/api/v1/reports/{}/",
+    pytest.param("/api/v1/entities/{}/", marks=NUL_IN_PATH),
+    pytest.param("/api/v1/taxonomies/{}/", marks=NUL_IN_PATH),
+    "/api/v1/disclosures/{}/",
+    "/api/v1/submissions/{}/",
+    "/api/v1/classifications/{}/",
+)
+
+
+@pytest.mark.parametrize("template", DETAIL_PATHS)
+def test_it_answers_hostile_path_values_on_api_details_with_404(client, world, template):
+    client.force_login(world.staff)
+    problems = []
+    for value in SQL_LIKE_STRINGS:
+        url = template.format(query_value(value))
+        status = client.get(url).status_code
+        if status not in (400, 404):
+            problems.append(f"{url[:80]} -> {status}")
+    assert problems == []
