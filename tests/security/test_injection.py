@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-
 from urllib.parse import quote
 
 import pytest
@@ -22,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def client() -> Client:
     # Server errors are answers to record here, not exceptions to stop at.
     return Client(raise_request_exception=False)
+
 
 # The HTML list pages and the GET parameters their views read (from the views and their forms).
 HTML_PAGES: dict[str, tuple[str, ...]] = {
