@@ -215,6 +215,9 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Behind a reverse proxy set NUM_PROXIES so throttles use the client's address; unset, the
+    # X-Forwarded-For header is ignored (clients could otherwise forge it to dodge limits).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, minimum=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI Incident & Emissions Registry API",
