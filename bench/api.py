@@ -12,7 +12,8 @@
    Figures: rows/s, ratio to COPY, peak memory (max RSS of the child).
    Targets: at least half the speed of COPY, peak memory under 200 MB.
 
-Run: `.venv/bin/python bench/api.py` (BENCH_HTTP_S / BENCH_EXPORT_ROWS shorten it).
+Run: `.venv/bin/python bench/api.py` (BENCH_HTTP_S / BENCH_EXPORT_ROWS shorten it; 0 skips
+that part).
 
 This module is also the URLconf of the benchmark's gunicorn (the site plus /bench/floor/...).
 """
@@ -507,8 +508,10 @@ def main() -> int:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     from bench.common import record
 
-    http_benchmark(record)
-    export_benchmark(record)
+    if HTTP_SECONDS > 0:
+        http_benchmark(record)
+    if EXPORT_ROWS > 0:
+        export_benchmark(record)
     return 0
 
 
