@@ -113,6 +113,7 @@ class AiidSnapshotImporter:
         self.summary = ImportSummary()
         self.changed_incidents: set[int] = set()
         self.changed_reports: set[int] = set()
+        self._unchanged_incidents: set[int] = set()
 
     def run(self, path: Path) -> ImportSummary:
         try:
@@ -154,6 +155,12 @@ class AiidSnapshotImporter:
             }
             entity_ids = self._sync_entities([*records.values(), *merged.values()])
             imported = self._sync_incidents(records)
+            # Targets stored by an earlier import take their duplicates' links too.
+            imported |= set(
+                Incident.objects.filter(
+                    id__in=set(targets.values()) - imported, source=self.provenance.source
+                ).values_list("id", flat=True)
+            )
         links = {
             (report, targets.get(record.id, record.id))
             for record in [*records.values(), *merged.values()]
@@ -191,6 +198,8 @@ class AiidSnapshotImporter:
 
     @contextmanager
     def _timed(self, step: str) -> Iterator[None]:
+        if self.progress:
+            self.stream.write(f"{step}...\n")
         started = time.perf_counter()
         try:
             yield
@@ -231,12 +240,13 @@ class AiidSnapshotImporter:
 
         def flush() -> None:
             numbers = [record.number for record in batch]
-            linked = linked_in_snapshot | set(
+            linked_before = set(
                 through.objects.filter(report_id__in=numbers).values_list("report_id", flat=True)
             )
             rows = {}
             for record in batch:
-                kind = report_kind(tags=record.tags, linked=record.number in linked)
+                linked = record.number in linked_in_snapshot or record.number in linked_before
+                kind = report_kind(tags=record.tags, linked=linked)
                 rows[record.number] = {**record.values, "kind": kind}
             result = sync_rows(
                 model=Report, rows=rows, provenance=self.provenance, hashed_fields=("text",)

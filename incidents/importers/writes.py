@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from incidents.importers.cells import name_from_slug
 from incidents.models import (
+    Classification,
+    ClassificationValue,
     Entity,
     EntityRedirect,
     Incident,
@@ -272,10 +274,15 @@ def analyze_catalog_tables() -> None:
     cost minutes instead of seconds. ANALYZE samples the tables (cheap) and is allowed inside
     the import's transaction.
     """
-    tables = [
-        model._meta.db_table
-        for model in (Incident, Report, Report.incidents.through, IncidentEntity, Entity)
-    ]
-    tables += ["incidents_classification", "incidents_classificationvalue"]
+    bulk_loaded = (
+        Incident,
+        Report,
+        Report.incidents.through,
+        IncidentEntity,
+        Entity,
+        Classification,
+        ClassificationValue,
+    )
+    tables = [model._meta.db_table for model in bulk_loaded]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         for note in summary.notes:
             write(f"note: {note}")
         if summary.errors:
-            write(f"{len(summary.errors)} rows could not be imported:")
+            write(f"{len(summary.errors)} problems (each row named here was skipped):")
             for problem in summary.errors:
                 write(f"  {problem.file}:{problem.line}: {problem.message}")
         if summary.changed:

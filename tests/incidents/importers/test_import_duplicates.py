@@ -79,3 +79,10 @@ def test_it_counts_classification_rows_of_a_duplicate_for_its_target(run_import,
     snapshot.classification("MIT", 237, MIT_ROBUSTNESS)
     run_import(snapshot.write(tmp_path))
     assert list(Classification.objects.values_list("incident_id", flat=True)) == [120]
+
+
+def test_it_links_a_duplicates_reports_to_a_target_from_an_earlier_import(run_import, tmp_path):
+    run_import(AiidSnapshot().incident(120).write(tmp_path / "one"))
+    later = AiidSnapshot().incident(237, reports=[5]).report(5).duplicate(237, 120)
+    run_import(later.write(tmp_path / "two"))
+    assert list(Incident.objects.get(id=120).reports.values_list("number", flat=True)) == [5]
