@@ -1,6 +1,9 @@
-"""Exports of disclosures and venues. Importing the package registers every exporter."""
+"""Exports of disclosures and venues.
 
-from emissions.exports import exporters  # noqa: F401
+The package imports nothing from the models at import time, so a rendering process can load
+its pieces before Django is set up; the registry loads the exporters on first lookup.
+"""
+
 from emissions.exports.registry import (
     Exporter,
     ExportOptions,

@@ -74,7 +74,13 @@ class UnknownExportFormat(LookupError):
         self.known = identifiers(scope)
 
 
+def _load_exporters() -> None:
+    # Registration happens when the exporters module is imported; import it on first use.
+    import emissions.exports.exporters  # noqa: F401
+
+
 def exporter_for(scope: Scope, identifier: str) -> Exporter:
+    _load_exporters()
     try:
         return _REGISTRY[(scope, identifier)]
     except KeyError:
@@ -82,6 +88,7 @@ def exporter_for(scope: Scope, identifier: str) -> Exporter:
 
 
 def identifiers(scope: Scope) -> list[str]:
+    _load_exporters()
     return sorted(identifier for s, identifier in _REGISTRY if s == scope)
 
 
