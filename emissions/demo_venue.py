@@ -304,12 +304,37 @@ def _review(reviewer: User, disclosure: Disclosure, state: str) -> None:
     )
 
 
-@transaction.atomic
-def load() -> Venue:
-    """Create the demo venue with its team, papers, assignments, reviews and decisions."""
+def _report(venue: Venue, *, created: bool) -> dict[str, Any]:
+    from emissions.models import Review
+
+    papers = venue.disclosures.count()
+    reviews = Review.objects.filter(assignment__venue=venue).count()
+
+    def counts(n: int) -> dict[str, int]:
+        return {"created": n if created else 0, "updated": 0, "unchanged": 0 if created else n}
+
+    return {
+        "venues": counts(1),
+        "papers": counts(papers),
+        "reviews": counts(reviews),
+        "notes": [
+            f"venue /venues/{venue.slug}/: chair demo-chair, reviewers demo-rev-*, "
+            f"password from {DEMO_PASSWORD_ENV} (default {DEFAULT_DEMO_PASSWORD!r})"
+        ],
+    }
+
+
+def load() -> dict[str, Any]:
+    """Load the demo venue (once); return the counts `load_demo` prints."""
     existing = Venue.objects.filter(slug=VENUE_SLUG).first()
     if existing is not None:
-        return existing
+        return _report(existing, created=False)
+    return _report(load_venue(), created=True)
+
+
+@transaction.atomic
+def load_venue() -> Venue:
+    """Create the demo venue with its team, papers, assignments, reviews and decisions."""
     people = {username: _person(username, *rest) for username, *rest in PEOPLE}
     chair = people["demo-chair"]
     now = timezone.now()
