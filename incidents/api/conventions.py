@@ -40,7 +40,7 @@ JSON_MEDIA_TYPE = "application/json"
 CSV_MEDIA_TYPE = "text/csv"
 
 
-class ErrorItemSerializer(serializers.Serializer):
+class ApiErrorItemSerializer(serializers.Serializer):
     field = serializers.CharField(
         allow_null=True, help_text="The query parameter or field at fault; null if none."
     )
@@ -50,7 +50,7 @@ class ErrorItemSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     """The body of every 4xx response of the API."""
 
-    errors = ErrorItemSerializer(many=True)
+    errors = ApiErrorItemSerializer(many=True)
 
 
 def error_items(detail: Any, field: str | None = None) -> list[dict[str, str | None]]:
@@ -201,6 +201,12 @@ def conditional_response(
 class RegistryAutoSchema(AutoSchema):
     """Documents the responses every read endpoint can give: JSON or CSV on success, 304, and
     errors (always JSON) in the API's error format."""
+
+    def get_summary(self) -> str | None:
+        summaries = getattr(self.view, "summaries", {})
+        return summaries.get(getattr(self.view, "action", None) or self.method.lower()) or (
+            super().get_summary()
+        )
 
     def get_override_parameters(self) -> list[Any]:
         parameters = list(super().get_override_parameters())

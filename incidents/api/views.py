@@ -42,6 +42,7 @@ class CatalogViewSet(RegistryAPIMixin, ReadOnlyModelViewSet):
     pagination_class = RegistryCursorPagination
     lookup_value_regex = r"[^/]+"
     orderings: Mapping[str, tuple[str, ...]] = {}
+    summaries: Mapping[str, str] = {}
     csv_name = "export"
     integer_lookup = False
     detail_serializer_class: type | None = None
@@ -126,6 +127,10 @@ class IncidentViewSet(CatalogViewSet):
         "date": ("date_key", "id"),
     }
     csv_name = "incidents"
+    summaries = {
+        "list": "Incidents, filtered (entity and role, taxonomy value, date, ...)",
+        "retrieve": "One incident, with its entities, reports and classifications",
+    }
     answers_redirects = True
     integer_lookup = True
 
@@ -164,6 +169,10 @@ class ReportViewSet(CatalogViewSet):
     }
     lookup_field = "number"
     csv_name = "reports"
+    summaries = {
+        "list": "Reports, filtered (incident, entity, domain, language, kind, ...)",
+        "retrieve": "One report, with its text",
+    }
     integer_lookup = True
 
     def get_queryset(self) -> QuerySet:
@@ -180,6 +189,10 @@ class EntityViewSet(CatalogViewSet):
     orderings = {"slug": ("slug",)}
     lookup_field = "slug"
     csv_name = "entities"
+    summaries = {
+        "list": "Entities (organisations, groups, AI systems)",
+        "retrieve": "One entity, with its incidents by role",
+    }
     answers_redirects = True
 
     def get_queryset(self) -> QuerySet:
@@ -200,6 +213,10 @@ class TaxonomyViewSet(CatalogViewSet):
     orderings = {"namespace": ("namespace",)}
     lookup_field = "namespace"
     csv_name = "taxonomies"
+    summaries = {
+        "list": "Public taxonomies and their fields",
+        "retrieve": "One taxonomy and its fields",
+    }
 
     def get_queryset(self) -> QuerySet:
         return selectors.taxonomies_for_api()
@@ -212,6 +229,10 @@ class ClassificationViewSet(CatalogViewSet):
     filterset_class = filters.ClassificationFilterSet
     orderings = {"id": ("id",)}
     csv_name = "classifications"
+    summaries = {
+        "list": "Published classifications (filter by namespace, incident, facet)",
+        "retrieve": "One classification",
+    }
     integer_lookup = True
 
     def get_queryset(self) -> QuerySet:
@@ -222,6 +243,7 @@ class LookupView(RegistryAPIMixin, APIView):
     """Is this URL already in the registry, and in which incidents?"""
 
     parameters = frozenset({"url", FORMAT_PARAMETER})
+    summaries = {"get": "Is this URL in the registry, and in which incidents?"}
 
     @extend_schema(
         parameters=[
