@@ -21,6 +21,7 @@ most of a second. The statement therefore
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +88,9 @@ class Statement:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+_LEXEME = re.compile(r"(!?)\s*'((?:[^']|'')*)'")
+
+
 @dataclass(frozen=True)
 class TextQuery:
     """The tsqueries of a parsed query, as PostgreSQL normalised them (see PostgresEngine)."""
@@ -97,6 +101,13 @@ class TextQuery:
     @property
     def has_phrase(self) -> bool:
         return self.exact != self.loose
+
+    @property
+    def highlight(self) -> str:
+        """Any of the query's wanted words: a snippet marks each one it shows, even where
+        the fragment does not hold them all."""
+        wanted = [f"'{lexeme}'" for negated, lexeme in _LEXEME.findall(self.exact) if not negated]
+        return " | ".join(dict.fromkeys(wanted)) or self.exact
 
 
 def where_clauses(
@@ -161,7 +172,7 @@ def _hit_columns(doc: DocumentTable) -> str:
     headline = (
         "CASE WHEN %(loose)s::text IS NULL THEN left(h.description, 300) ELSE ts_headline("
         "'registry_english', translate("
-        f"{snippet_text}, %(sentinels)s, ''), %(exact)s::tsquery, %(headline_options)s) END"
+        f"{snippet_text}, %(sentinels)s, ''), %(highlight)s::tsquery, %(headline_options)s) END"
     )
     if doc is INCIDENTS:
         return (
@@ -189,6 +200,7 @@ def search_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | N
         {
             "exact": text.exact if text else None,
             "loose": text.loose if text else None,
+            "highlight": text.highlight if text else None,
             "limit": query.page_size,
             "offset": query.offset,
             "window": PHRASE_WINDOW if phrase else RANK_WINDOW,
