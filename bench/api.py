@@ -431,7 +431,8 @@ with transaction.atomic(), connection.cursor() as cursor:
     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
     raw = cursor.cursor
     if mode == "copy":
-        plain = ("COPY (SELECT " + sql.select_list(sql.REPORT_COLUMNS, defuse=frozenset())
+        plain = ("COPY (SELECT "
+                 + sql.select_list(sql.REPORT_COLUMNS, defuse=frozenset(), for_csv=False)
                  + "\n" + sql.REPORT_FROM + ") TO STDOUT WITH (FORMAT csv, HEADER true)")
         size = 0
         with raw.copy(plain) as copy:

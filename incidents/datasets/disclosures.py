@@ -94,6 +94,7 @@ ORDER BY d.id"""  # noqa: S608
 
 
 def disclosure_columns(*, defuse: bool) -> str:
-    """The select list, with `%` doubled: it goes into a statement that has parameters."""
-    columns = select_list(COLUMNS, defuse=TEXT_COLUMNS if defuse else frozenset())
+    """The select list (`defuse`: shaped for CSV), with `%` doubled: it goes into a
+    statement that has parameters."""
+    columns = select_list(COLUMNS, defuse=TEXT_COLUMNS, for_csv=defuse)
     return columns.replace("%", "%%")

@@ -17,10 +17,26 @@ def defused(expression: str) -> str:
     )
 
 
-def select_list(columns: Iterable[tuple[str, str]], *, defuse: frozenset[str]) -> str:
-    """`expr AS "name", ...`, with the named text columns defused."""
+# Boolean columns of the snapshot tables: CSV spells them true/false (COPY would write t/f).
+BOOLEAN_COLUMNS = frozenset({"flagged", "includes_preliminary_experiments"})
+
+
+def _csv_expression(name: str, expression: str, defuse: frozenset[str]) -> str:
+    if name in defuse:
+        return defused(expression)
+    if name in BOOLEAN_COLUMNS:
+        return f"CASE WHEN {expression} THEN 'true' WHEN NOT {expression} THEN 'false' END"
+    return expression
+
+
+def select_list(
+    columns: Iterable[tuple[str, str]], *, defuse: frozenset[str], for_csv: bool = True
+) -> str:
+    """`expr AS "name", ...`; for CSV, the named text columns defused and booleans as words
+    (JSON keeps native values)."""
     return ",\n       ".join(
-        f'{defused(expr) if name in defuse else expr} AS "{name}"' for name, expr in columns
+        f'{_csv_expression(name, expr, defuse) if for_csv else expr} AS "{name}"'
+        for name, expr in columns
     )
 
 
@@ -123,6 +139,6 @@ def jsonl_copy(columns: list[tuple[str, str]], from_clause: str) -> str:
     """
     return (
         f"COPY (SELECT row_to_json(t)::text FROM (SELECT "  # noqa: S608
-        f"{select_list(columns, defuse=frozenset())}\n{from_clause}) t) "
+        f"{select_list(columns, defuse=frozenset(), for_csv=False)}\n{from_clause}) t) "
         "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
     )

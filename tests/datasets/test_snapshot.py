@@ -91,11 +91,16 @@ def test_it_writes_incidents_as_csv_with_json_lists(snapshot):
     assert shuttle["date"] == "2017-11-08"
 
 
+def test_it_spells_booleans_as_words_in_csv(snapshot):
+    assert [row["flagged"] for row in read_csv(snapshot.path / "reports.csv")] == ["false"] * 3
+
+
 def test_it_writes_reports_as_json_lines(snapshot):
     reports = read_jsonl(snapshot.path / "reports.jsonl")
     assert [r["kind"] for r in reports] == ["incident_report", "incident_report", "issue"]
     assert reports[2]["incidents"] == []
     assert reports[0]["authors"] == ["Ann Writer"]
+    assert reports[0]["flagged"] is False
 
 
 def test_it_defuses_formula_cells_in_csv_but_not_in_json_lines(tmp_path, db):
