@@ -112,3 +112,22 @@ def test_it_renders_errors_as_json_even_when_csv_was_asked(api, catalog):
     response = api.get("/api/v1/incidents/?format=csv&date_after=never")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+
+
+def test_it_throttles_token_users_with_retry_after(api, catalog, world, monkeypatch):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "rate", "1/min", raising=False)
+    token = Token.objects.create(user=world.researcher)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get("/api/v1/entities/").status_code == 200
+    response = api.get("/api/v1/entities/")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+
+
+def test_it_refuses_writes_on_the_read_api(api, catalog):
+    response = api.post("/api/v1/incidents/", {"title": "New"}, format="json")
+    assert response.status_code == 405
+    assert response.json() == {"errors": [{"field": None, "message": 'Method "POST" not allowed.'}]}
