@@ -153,7 +153,6 @@ class AiidSnapshotImporter:
             merged = {
                 duplicate: records.pop(duplicate) for duplicate in targets if duplicate in records
             }
-            entity_ids = self._sync_entities([*records.values(), *merged.values()])
             imported = self._sync_incidents(records)
             # Targets stored by an earlier import take their duplicates' links too.
             imported |= set(
@@ -161,17 +160,22 @@ class AiidSnapshotImporter:
                     id__in=set(targets.values()) - imported, source=self.provenance.source
                 ).values_list("id", flat=True)
             )
+            linkable = [
+                record
+                for record in [*records.values(), *merged.values()]
+                if targets.get(record.id, record.id) in imported
+            ]
+            entity_ids = self._sync_entities(linkable)
         links = {
             (report, targets.get(record.id, record.id))
-            for record in [*records.values(), *merged.values()]
-            if targets.get(record.id, record.id) in imported
+            for record in linkable
             for report in record.report_numbers
         }
         with self._timed("reports"):
             if reports_file is not None:
                 self._sync_reports(read_reports(reports_file), links)
         with self._timed("links"):
-            self._link(records, merged, targets, imported, links, entity_ids)
+            self._link(linkable, targets, links, entity_ids)
         with self._timed("duplicates"):
             redirectable, changed = merge_stored_duplicates(
                 targets=targets,
@@ -273,13 +277,13 @@ class AiidSnapshotImporter:
 
     def _link(
         self,
-        records: dict[int, IncidentRecord],
-        merged: dict[int, IncidentRecord],
+        records: list[IncidentRecord],
         targets: dict[int, int],
-        imported: set[int],
         links: set[tuple[int, int]],
         entity_ids: dict[str, int],
     ) -> None:
+        """Adds the report links and entity roles; an unchanged incident that gained one
+        counts as updated."""
         added = add_report_links(links)
         wanted_reports = {report for report, _ in links}
         present = set(
@@ -293,8 +297,7 @@ class AiidSnapshotImporter:
             )
         roles = {
             (targets.get(record.id, record.id), entity_ids[slug], role)
-            for record in [*records.values(), *merged.values()]
-            if targets.get(record.id, record.id) in imported
+            for record in records
             for role, slugs in record.entities.items()
             for slug in slugs
         }

@@ -237,3 +237,10 @@ def test_it_never_writes_tarball_members_outside_its_temporary_folder(run_import
     )
     run_import(archive)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archive"]
+
+
+def test_it_creates_no_entities_for_an_incident_it_left_alone(snapshot, run_import, tmp_path):
+    Incident.objects.create(id=3, title="Registered here", source="registry")
+    snapshot.incident(3, deployers=["acme"])
+    run_import(snapshot.write(tmp_path))
+    assert (Entity.objects.count(), IncidentEntity.objects.count()) == (0, 0)
