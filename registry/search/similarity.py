@@ -1,0 +1,121 @@
+"""Similar incidents computed from the text: the cosine of the incidents' weighted words.
+
+Each incident's title words weigh 1.0 and its description words 0.4 (its A and B lexemes), and
+two incidents are as similar as the cosine of those weighted word vectors. Candidates come from
+two indexes so the cosine is computed for a few dozen incidents, not all of them: trigram
+similarity of the titles (GIN on registry_unaccent(title)) and the incidents that contain the
+title's words (GIN on search_vector), best title rank first. Used on each incident page (next to
+the editors' curated list) and to warn of duplicates when a new incident is proposed.
+"""
+
+from __future__ import annotations
+
+# ruff: noqa: S608 -- statements are assembled from constants; user values are bound parameters.
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection, transaction
+
+CANDIDATES_PER_SOURCE = 30
+MINIMUM_SCORE = 0.12
+CACHE_SECONDS = 300
+
+# `me` is a row (id, title, head) describing the incident or text to compare.
+SIMILAR_SQL = """
+WITH me AS ({me}),
+words AS (
+    SELECT u.lexeme, max(CASE WHEN 'A' = ANY(u.weights) THEN 1.0 ELSE 0.4 END) AS w
+    FROM me CROSS JOIN unnest(me.head) u GROUP BY u.lexeme
+),
+title_query AS (
+    SELECT to_tsquery('simple', string_agg(quote_literal(u.lexeme), ' | ')) AS q
+    FROM me CROSS JOIN unnest(ts_filter(me.head, '{{a}}')) u
+),
+candidates AS (
+    (SELECT i.id FROM incidents_incident i, me
+     WHERE registry_unaccent(i.title) %% registry_unaccent(me.title)
+       AND i.id IS DISTINCT FROM me.id
+     ORDER BY similarity(registry_unaccent(i.title), registry_unaccent(me.title)) DESC
+     LIMIT {per_source})
+    UNION
+    (SELECT i.id FROM incidents_incident i, me, title_query t
+     WHERE t.q IS NOT NULL AND i.search_vector @@ t.q AND i.id IS DISTINCT FROM me.id
+     ORDER BY ts_rank(i.search_title, t.q) DESC, i.id DESC
+     LIMIT {per_source})
+),
+candidate_words AS (
+    SELECT c.id, u.lexeme, max(CASE WHEN 'A' = ANY(u.weights) THEN 1.0 ELSE 0.4 END) AS w
+    FROM candidates c JOIN incidents_incident i ON i.id = c.id
+    CROSS JOIN unnest(ts_filter(i.search_vector, '{{a,b}}')) u
+    GROUP BY c.id, u.lexeme
+)
+SELECT cw.id, sum(cw.w * coalesce(mw.w, 0))
+       / nullif(sqrt(sum(cw.w * cw.w)) * (SELECT sqrt(sum(w * w)) FROM words), 0) AS score
+FROM candidate_words cw LEFT JOIN words mw ON mw.lexeme = cw.lexeme
+WHERE cw.id <> ALL(%(exclude)s::int[])
+GROUP BY cw.id
+HAVING sum(cw.w * coalesce(mw.w, 0)) > 0
+ORDER BY score DESC, cw.id DESC
+LIMIT %(limit)s
+"""
+
+ME_INCIDENT = """SELECT i.id, i.title, ts_filter(i.search_vector, '{a,b}') AS head
+    FROM incidents_incident i WHERE i.id = %(id)s"""
+ME_TEXT = """SELECT NULL::int AS id, %(title)s::text AS title,
+    setweight(to_tsvector('registry_english', %(title)s), 'A')
+    || setweight(to_tsvector('registry_english', left(%(text)s, 5000)), 'B') AS head"""
+
+
+@dataclass(frozen=True)
+class SimilarIncident:
+    id: int
+    title: str
+    score: float
+
+    def get_absolute_url(self) -> str:
+        return f"/incidents/{self.id}/"
+
+
+def _run(me_sql: str, params: dict[str, object], *, limit: int) -> list[SimilarIncident]:
+    from incidents.models import Incident
+
+    sql = SIMILAR_SQL.format(me=me_sql, per_source=CANDIDATES_PER_SOURCE)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The words' index must drive (see registry/search/pg.py).
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+        cursor.execute(sql, {**params, "limit": limit})
+        scored = [(row[0], float(row[1])) for row in cursor.fetchall() if row[1] >= MINIMUM_SCORE]
+    titles = dict(Incident.objects.filter(id__in=[i for i, _ in scored]).values_list("id", "title"))
+    return [SimilarIncident(i, titles[i], round(s, 3)) for i, s in scored if i in titles]
+
+
+def similar_incidents(incident_id: int, limit: int = 5) -> list[SimilarIncident]:
+    """Incidents whose title and description read like this one's, best first; not the
+    ones editors already linked to it (as similar or as not similar). Cached for a while:
+    an incident page is read far more often than incidents change."""
+    from incidents.models import IncidentLink
+
+    key = f"search:similar:{incident_id}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        linked = list(
+            IncidentLink.objects.filter(incident_id=incident_id).values_list("other_id", flat=True)
+        ) + list(
+            IncidentLink.objects.filter(other_id=incident_id).values_list("incident_id", flat=True)
+        )
+        found = _run(ME_INCIDENT, {"id": incident_id, "exclude": linked}, limit=limit)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def similar_incidents_for_text(
+    *, title: str, text: str = "", limit: int = 5
+) -> list[SimilarIncident]:
+    """Incidents like a proposed one (a submission's title and description): duplicates to
+    check before creating it."""
+    from registry.search.query import clean_text
+
+    title, text = clean_text(title)[:500], clean_text(text)[:5000]
+    if not title and not text:
+        return []
+    return _run(ME_TEXT, {"title": title, "text": text, "exclude": []}, limit=limit)
