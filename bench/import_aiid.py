@@ -33,6 +33,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import record  # noqa: E402
+
 TARGET_FIRST_S = 30.0  # issue #2
 TARGET_RERUN_S = 15.0  # issue #2
 TARGET_PEAK_MB = 600.0  # our own budget: "reasonable" for a 55 MB snapshot
@@ -473,9 +475,19 @@ def main() -> None:
         ("first import, peak memory (MB)", first.peak_mb, TARGET_PEAK_MB),
         ("re-run, peak memory (MB)", rerun.peak_mb, TARGET_PEAK_MB),
     ]
-    print(f"{'figure':38}{'value':>9}{'target':>9}{'ratio':>7}")
     for label, value, target in rows:
-        print(f"{label:38}{value:>9.1f}{target:>9.1f}{value / target:>7.2f}")
+        figure, unit = label.rsplit(" (", 1)
+        unit = unit.rstrip(")")
+        record(
+            bench="import_aiid",
+            figure=figure,
+            value=value,
+            unit=unit,
+            target=f"< {target:g} {unit}",
+            baseline=f"{target:g} {unit} target",
+            ratio=value / target,
+            ok=value < target,
+        )
     print(
         f"CPU split: first import {first.importer_cpu_s:.1f} s importer + "
         f"{first.database_cpu_s:.1f} s database; re-run {rerun.importer_cpu_s:.1f} s + "
