@@ -68,7 +68,9 @@ def _record(hit_type: str, row: Mapping[str, Any], site_url: str) -> dict[str, A
             "authors": row["authors"],
             "incident_ids": row["incidents"],
         }
-    return {name: row.get(name) for name in COLUMNS["disclosure"]}
+    record = {name: row.get(name) for name in COLUMNS["disclosure"]}
+    record["url"] = f"{site_url}{row['url']}"
+    return record
 
 
 def _plain(value: Any) -> Any:
