@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import RegexValidator
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from emissions.api.schema import run_object_schema
 from emissions.models import (
     Architecture,
     Disclosure,
@@ -22,9 +25,41 @@ from emissions.models import (
 )
 from emissions.presentation import audit_rows
 from emissions.selectors import recomputation_current
-from incidents.models import Entity
+from emissions.services.disclosures import linked_systems_from_slugs
+from incidents.api.conventions import ErrorSerializer
 
 MAX_RUNS_PER_DISCLOSURE = 1000
+
+
+class StrictCharField(serializers.CharField):
+    """A string field that refuses numbers and booleans instead of turning them into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {"type": "array", "items": run_object_schema(), "maxItems": MAX_RUNS_PER_DISCLOSURE}
+)
+class RunsField(serializers.ListField):
+    """The estimator's run objects (its command line's field names)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            child=serializers.DictField(), max_length=MAX_RUNS_PER_DISCLOSURE, **kwargs
+        )
+
+
+class EntitySlugsField(serializers.ListField):
+    """Linked AI systems as a list of entity slugs (resolved by the service helper)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.SlugField(max_length=200), max_length=50, **kwargs)
+
+    def get_attribute(self, instance: Disclosure) -> list[str]:
+        return list(instance.linked_systems.values_list("slug", flat=True))
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -61,32 +96,31 @@ class RecomputationSerializer(serializers.ModelSerializer):
 
 class AuditRowSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    action = serializers.CharField()
-    actor = serializers.CharField()
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    reason = serializers.CharField()
+    action = StrictCharField()
+    actor = StrictCharField()
+    from_state = StrictCharField()
+    to_state = StrictCharField()
+    reason = StrictCharField()
 
 
 class DisclosureSerializer(serializers.ModelSerializer):
-    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
+    owner = StrictCharField(source="owner.get_username", read_only=True)
     venue = serializers.SlugRelatedField(
         slug_field="slug", queryset=Venue.objects.all(), required=False, allow_null=True
     )
-    linked_systems = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Entity.objects.all(),
-        many=True,
-        required=False,
-        help_text="Slugs of AI systems in the incident catalog",
+    linked_systems = EntitySlugsField(
+        required=False, help_text="Slugs of AI systems in the incident catalog"
     )
     paper_authors = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, max_length=500
+        child=StrictCharField(max_length=200), required=False, max_length=500
     )
-    runs = serializers.ListField(
-        child=serializers.DictField(),
+    runs = RunsField(
         required=False,
-        max_length=MAX_RUNS_PER_DISCLOSURE,
         help_text="The estimator's run objects, with the field names of its command line",
     )
     claim = ClaimSerializer(required=False)
@@ -149,7 +183,13 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "created_at",
             "modified_at",
         ]
-        extra_kwargs = {"model_name": {"required": True}}
+        extra_kwargs = {
+            "model_name": {
+                "required": True,
+                "min_length": 1,
+                "validators": [RegexValidator(r"\S", "Name the model.")],
+            }
+        }
 
     @extend_schema_field(RecomputationSerializer(allow_null=True))
     def get_recomputation(self, disclosure: Disclosure) -> dict[str, Any] | None:
@@ -166,11 +206,14 @@ class DisclosureSerializer(serializers.ModelSerializer):
         return disclosure.amendments.filter(state="verified").values_list("pk", flat=True).first()
 
     def to_fields(self) -> dict[str, Any]:
-        """The validated data as the services' `DisclosureFields` (claim flattened)."""
+        """The validated data as the services' `DisclosureFields` (claim flattened, linked
+        systems resolved; raises Django's ValidationError naming unknown slugs)."""
         data = dict(self.validated_data)
         claim = data.pop("claim", None) or {}
         for key, value in claim.items():
             data[f"claim_{key}"] = value
+        if "linked_systems" in data:
+            data["linked_systems"] = linked_systems_from_slugs(data["linked_systems"])
         return data
 
 
@@ -186,22 +229,23 @@ class DisclosureListSerializer(DisclosureSerializer):
 
     verdict = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(StrictCharField(allow_null=True))
     def get_verdict(self, disclosure: Disclosure) -> str | None:
         current = recomputation_current(disclosure)
         return current.verdict if current is not None else None
 
 
 class ActionSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
 class AssignSerializer(ActionSerializer):
-    reviewer = serializers.CharField(help_text="Username or email of the reviewer")
+    reviewer = StrictCharField(help_text="Username or email of the reviewer")
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.get_username", read_only=True)
+    serializer_field_mapping = DisclosureSerializer.serializer_field_mapping
+    author = StrictCharField(source="author.get_username", read_only=True)
 
     class Meta:
         model = DisclosureComment
@@ -211,18 +255,18 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(help_text="Username or email address", max_length=254)
-    password = serializers.CharField(
-        style={"input_type": "password"}, trim_whitespace=False, max_length=4096
+    username = StrictCharField(help_text="Username or email address", min_length=1, max_length=254)
+    password = StrictCharField(
+        style={"input_type": "password"}, trim_whitespace=False, min_length=1, max_length=4096
     )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = StrictCharField()
 
 
 class EstimateRequestSerializer(serializers.Serializer):
-    runs = serializers.ListField(child=serializers.DictField(), max_length=MAX_RUNS_PER_DISCLOSURE)
+    runs = RunsField(min_length=1)
     claim = ClaimSerializer(required=False)
 
 
@@ -233,10 +277,7 @@ class EstimateResponseSerializer(serializers.Serializer):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+class TransitionErrorSerializer(ErrorSerializer):
+    """A refused action: the error, and the actions allowed now."""
 
-
-class TransitionErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    allowed = serializers.ListField(child=serializers.CharField())
+    allowed = serializers.ListField(child=StrictCharField())

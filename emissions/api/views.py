@@ -9,6 +9,7 @@ Errors use the API's one format: ``{"errors": [{"field": ..., "message": ...}]}`
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -21,6 +22,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +57,7 @@ from registry.models import Role, User
 from registry.workflow import TransitionNotAllowed
 
 MAX_ID = 2**63 - 1
+ID_PATTERN = re.compile(r"[0-9]{1,19}")
 LIST_PARAMETERS = frozenset({"scope", "state", "cursor", "page_size", "ordering"})
 SCOPES = ("public", "mine", "queue")
 
@@ -100,10 +103,21 @@ ACTION_DOCS = {
 }
 
 
+class DisclosurePagination(RegistryCursorPagination):
+    """The catalog's cursor pagination, documenting the page size range it enforces."""
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
+
+
 def visible_disclosure(request: Request, pk: object) -> Disclosure:
     """The disclosure if the caller may see it; otherwise 404, as if it did not exist."""
     raw = str(pk)
-    if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+    if not ID_PATTERN.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
         raise exceptions.NotFound()
     disclosure = (
         disclosures_visible_to(request.user)
@@ -116,16 +130,24 @@ def visible_disclosure(request: Request, pk: object) -> Disclosure:
     return disclosure
 
 
-class DisclosureViewSet(GenericViewSet):
-    """Disclosures: researchers see their own, reviewers their queue, everyone verified ones."""
+class JSONOnly:
+    """Every endpoint here reads JSON bodies only (nested claims and runs have no form shape)."""
 
-    serializer_class = s.DisclosureSerializer
-    pagination_class = RegistryCursorPagination
-    orderings: Mapping[str, tuple[str, ...]] = {"-id": ("-id",), "id": ("id",)}
-    queryset = Disclosure.objects.none()
+    parser_classes = [JSONParser]
 
     def get_exception_handler(self) -> Callable[..., Response | None]:
         return registry_exception_handler
+
+
+class DisclosureViewSet(JSONOnly, GenericViewSet):
+    """Disclosures: researchers see their own, reviewers their queue, everyone verified ones."""
+
+    serializer_class = s.DisclosureSerializer
+    pagination_class = DisclosurePagination
+    # Any segment reaches get_object, so a malformed id is a JSON 404 like an unknown one.
+    lookup_value_regex = "[^/]+"
+    orderings: Mapping[str, tuple[str, ...]] = {"-id": ("-id",), "id": ("id",)}
+    queryset = Disclosure.objects.none()
 
     def get_permissions(self) -> list[Any]:
         if self.action in ("list", "retrieve"):
@@ -202,7 +224,7 @@ class DisclosureViewSet(GenericViewSet):
         serializer.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key")
         try:
-            idempotency_key = uuid.UUID(key) if key else None
+            idempotency_key = uuid.UUID(key) if key is not None else None
         except ValueError:
             raise exceptions.ValidationError({"Idempotency-Key": "Give a UUID."}) from None
         try:
@@ -341,13 +363,10 @@ class DisclosureViewSet(GenericViewSet):
         return self._transition(request, "reject")
 
 
-class DisclosureAssignView(APIView):
+class DisclosureAssignView(JSONOnly, APIView):
     """A chair assigns (or reassigns) a reviewer without a conflict."""
 
     permission_classes = [IsAuthenticated]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     @extend_schema(
         summary="A chair assigns a reviewer (username or email) without a conflict",
@@ -377,13 +396,10 @@ class DisclosureAssignView(APIView):
         return Response(s.DisclosureSerializer(updated, context={"request": request}).data)
 
 
-class DisclosureAmendView(APIView):
+class DisclosureAmendView(JSONOnly, APIView):
     """The owner starts a new version of a verified disclosure."""
 
     permission_classes = [IsAuthenticated]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     @extend_schema(
         summary="Start an amendment: a new draft version superseding a verified disclosure",
@@ -404,13 +420,10 @@ class DisclosureAmendView(APIView):
         )
 
 
-class DisclosureCommentsView(APIView):
+class DisclosureCommentsView(JSONOnly, APIView):
     """The review conversation: the researcher and reviewers without a conflict."""
 
     permission_classes = [IsAuthenticated]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     def _disclosure(self, request: Request, pk: str) -> Disclosure:
         disclosure = visible_disclosure(request, pk)
@@ -444,13 +457,10 @@ class DisclosureCommentsView(APIView):
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class EstimateView(APIView):
+class EstimateView(JSONOnly, APIView):
     """Run the estimator on runs (and optionally check a claim); nothing is stored."""
 
     permission_classes = [AllowAny]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     @extend_schema(
         summary="Estimate a training footprint (stateless)",
@@ -468,16 +478,15 @@ class EstimateView(APIView):
         return Response(result)
 
 
-class TokenView(APIView):
+class TokenView(JSONOnly, APIView):
     """Exchange a username (or email) and password for an API token."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    # A flat body: command-line clients may post it as a form as well as JSON.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     @extend_schema(
         summary="Get an API token (send it as `Authorization: Token <key>`)",

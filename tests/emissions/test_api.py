@@ -262,3 +262,24 @@ RUN_KEYS = st.sampled_from(
 def test_it_answers_garbage_estimates_with_200_or_400(api, db, runs):
     response = api.post("/api/v1/estimate/", {"runs": runs}, format="json")
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize("raw_id", ["0.5", "%C2%B3", "99999999999999999999", "-1"])
+def test_it_answers_a_malformed_id_with_a_json_404(api, world, raw_id):
+    api.force_authenticate(world.researcher)
+    response = api.get(f"/api/v1/disclosures/{raw_id}/")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+
+
+def test_it_refuses_a_number_where_text_belongs(as_researcher, world):
+    response = as_researcher.post(
+        "/api/v1/disclosures/", {"model_name": "X", "justification": 5}, format="json"
+    )
+    assert response.json() == {
+        "errors": [{"field": "justification", "message": "Not a valid string."}]
+    }
+
+
+def test_it_refuses_form_encoded_disclosures(as_researcher, world):
+    response = as_researcher.post("/api/v1/disclosures/", {"model_name": "X"})
+    assert response.status_code == 415
