@@ -171,7 +171,6 @@ def test_it_lists_incidents_of_linked_systems_on_the_disclosure(client, world):
     system = EntityFactory(slug="chatbot-x", name="Chatbot X")
     incident = IncidentFactory(title="Chatbot X gave harmful advice")
     IncidentEntity.objects.create(incident=incident, entity=system, role="implicated_system")
-    verified = make_disclosure(world, "draft", linked_systems=[system])
     verified = make_disclosure(world, "verified", linked_systems=[system])
     assert (
         "Chatbot X gave harmful advice" in client.get(verified.get_absolute_url()).content.decode()
