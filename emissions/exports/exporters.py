@@ -10,7 +10,9 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
@@ -165,11 +167,18 @@ class SummaryJsonExporter(Exporter):
         out.write(json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
-def cover_pdf(venue: Venue, rows: list[dict[str, Any]], *, page_size: str, at: datetime) -> bytes:
+@dataclass(frozen=True)
+class CoverData:
+    venue_name: str
+    rows: list[dict[str, Any]]
+    generated_at: datetime
+
+
+def cover_pdf(cover: CoverData, *, page_size: str) -> bytes:
     counts: dict[str, int] = {}
+    rows = [dict(row) for row in cover.rows]
     for row in rows:
         counts[row["state"]] = counts.get(row["state"], 0) + 1
-    for row in rows:
         row["gross"] = number(row["gross_tco2e"])
         row["range"] = (
             f"{number(row['low_tco2e'])}–{number(row['high_tco2e'])}"
@@ -178,25 +187,51 @@ def cover_pdf(venue: Venue, rows: list[dict[str, Any]], *, page_size: str, at: d
         )
     body = render_to_string(
         "exports/cover.html",
-        {"venue": venue, "rows": rows, "counts": sorted(counts.items()), "generated_at": at},
+        {
+            "venue_name": cover.venue_name,
+            "rows": rows,
+            "counts": sorted(counts.items()),
+            "generated_at": cover.generated_at,
+        },
     )
-    return render_pdf(title=f"{venue.name}: review packets", body_html=body, page_size=page_size)
+    return render_pdf(
+        title=f"{cover.venue_name}: review packets", body_html=body, page_size=page_size
+    )
 
 
-def _render_one(args: tuple[PacketData, str]) -> tuple[str, bytes]:
-    data, page_size = args
-    return data.reference, render_packet(data, page_size=page_size)
+COVER_NAME = "00-cover-summary"
+RenderJob = tuple[str, "PacketData | CoverData", str]  # (file stem, what to render, page size)
 
 
-def _map_packets(items: list[tuple[PacketData, str]], workers: int) -> Iterable[tuple[str, bytes]]:
+def _render_one(job: RenderJob) -> tuple[str, bytes]:
+    stem, data, page_size = job
+    if isinstance(data, CoverData):
+        return stem, cover_pdf(data, page_size=page_size)
+    return stem, render_packet(data, page_size=page_size)
+
+
+def _render_in_order(jobs: Iterator[RenderJob], workers: int) -> Iterator[tuple[str, bytes]]:
+    """Render jobs, yielding results in job order.
+
+    `jobs` is advanced in this (the calling) thread only, so the database reads that build each
+    job happen here while the pool renders the previous ones; at most a small window of jobs is
+    in flight, which bounds memory whatever the venue's size.
+    """
     from emissions.exports.parallel import packet_pool, usable_workers
 
     workers = usable_workers(workers)
-    if workers <= 1 or len(items) <= 1:
-        yield from map(_render_one, items)
+    if workers <= 1:
+        yield from map(_render_one, jobs)
         return
+    window = workers * 3
     with packet_pool(workers) as pool:
-        yield from pool.imap(_render_one, items, chunksize=2)
+        pending: deque[Any] = deque()
+        for job in jobs:
+            pending.append(pool.apply_async(_render_one, (job,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 @register
@@ -221,20 +256,22 @@ class VenueZipExporter(Exporter):
         total = len(papers) + 1
         report: Callable[[int, int], None] = options.progress or (lambda done, total: None)
         report(0, total)
-        at = timezone.now()
-        summary = [row.as_dict() for row in summary_rows(papers)]
-        items = [(packet_data_for(paper), options.page_size) for paper in papers]
+        cover = CoverData(
+            venue_name=subject.name,
+            rows=[row.as_dict() for row in summary_rows(papers)],
+            generated_at=timezone.now(),
+        )
+
+        def jobs() -> Iterator[RenderJob]:
+            yield COVER_NAME, cover, options.page_size
+            for paper in papers:
+                data = packet_data_for(paper)
+                yield data.reference, data, options.page_size
+
+        names: set[str] = set()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(
-                "00-cover-summary.pdf",
-                cover_pdf(subject, summary, page_size=options.page_size, at=at),
-            )
-            report(1, total)
-            names: set[str] = set()
-            for done, (reference, pdf) in enumerate(_map_packets(items, options.workers), start=2):
-                name = f"{reference}.pdf"
-                if name in names:
-                    name = f"{reference}-{done}.pdf"
+            for done, (stem, pdf) in enumerate(_render_in_order(jobs(), options.workers), 1):
+                name = f"{stem}.pdf" if f"{stem}.pdf" not in names else f"{stem}-{done}.pdf"
                 names.add(name)
                 archive.writestr(name, pdf)
                 report(done, total)
