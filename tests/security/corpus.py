@@ -55,6 +55,8 @@ URL_PAYLOADS: tuple[str, ...] = (
 NUL_TEXT = "a NUL \x00 byte"
 
 SQL_LIKE_STRINGS: tuple[str, ...] = (
+    '"><script>alert(1)</script>',
+    "' onmouseover='alert(1)",
     "' OR 1=1 --",
     '"; DROP TABLE incidents_incident; --',
     "%",

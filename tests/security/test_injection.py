@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from tests.security.corpus import SQL_LIKE_STRINGS
+from tests.security.corpus import SQL_LIKE_STRINGS, live_markup
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,10 @@ def problems_for(client: Client, url: str, params: tuple[str, ...]) -> list[str]
                 response.status_code == 400 and len(response.content) < MIN_MESSAGE_LENGTH
             ):
                 problems.append(f"{url}?{param}={value[:40]!r} -> {response.status_code}")
+            elif response["Content-Type"].startswith("text/html"):
+                # The value is reflected in the page's form: it must come back as text.
+                reflected = live_markup(response.content.decode())
+                problems += [f"{url}?{param}={value[:40]!r}: {p}" for p in reflected]
     return problems
 
 

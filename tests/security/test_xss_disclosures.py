@@ -86,9 +86,11 @@ def hostile_fields(planted_url: str) -> dict[str, object]:
 @pytest.fixture
 def hostile_paper(world, internal_host) -> HostilePaper:  # noqa: ANN001
     planted_url, _ = internal_host
-    venue = conference_venue()
+    venue = conference_venue(name=SHORT_PAYLOADS[6].text[:200])
     venue.chairs.add(world.chair)
     venue.reviewers.add(world.reviewer)
+    world.researcher.organisation = SHORT_PAYLOADS[7].text[:200]
+    world.researcher.save()
     disclosure = DisclosureFactory(
         owner=world.researcher,
         venue=venue,

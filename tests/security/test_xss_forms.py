@@ -231,3 +231,18 @@ def test_it_never_redirects_off_site_after_logging_in(client, world, target):
     )
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_it_keeps_a_hostile_organisation_from_sign_up_inert(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "mallory@example.org",
+            "username": "mallory",
+            "organisation": XSS_PAYLOADS[1].text,
+            "password1": "a long and unusual passphrase 42",
+            "password2": "a long and unusual passphrase 42",
+        },
+    )
+    assert response.status_code == 302
+    assert "xssattrbreak" in page(client, "/accounts/")
