@@ -164,3 +164,31 @@ def test_it_refuses_a_nul_byte_in_an_api_list_item_with_a_400(client):
     )
     assert response.status_code == 400
     assert Submission.objects.count() == 0
+
+
+def test_it_keeps_hostile_editor_tool_input_inert(client, world):
+    from tests.factories.incidents import EntityFactory, IncidentFactory, ReportFactory
+
+    client.force_login(world.editor)
+    duplicate = EntityFactory(slug="hostile-duplicate", name=XSS_PAYLOADS[1].text)
+    target = EntityFactory(slug="kept-entity", name="Kept entity")
+    report = ReportFactory()
+    incident = IncidentFactory()
+    report.incidents.add(incident)
+    posts = [
+        (
+            "merge-entities",
+            {"duplicate_slug": duplicate.slug, "target_slug": target.slug, "reason": ALL_TEXT},
+        ),
+        ("flag-report", {"report_number": report.number, "flagged": "1", "reason": ALL_TEXT}),
+    ]
+    for tool, data in posts:
+        response = client.post(f"/submit/editor/{tool}/", data, follow=True)
+        assert response.status_code == 200, tool
+        assert_inert(response.content.decode())
+    assert "xssattrbreak" in page(client, "/entities/kept-entity/")
+    page(client, f"/reports/{report.number}/")
+    client.force_login(world.staff)
+    history = page(client, f"/admin/incidents/report/{report.number}/history/")
+    assert "xssscripttag" in history
+    page(client, f"/admin/incidents/entity/{target.pk}/history/")
