@@ -29,6 +29,11 @@ from registry.search.facets import (
     facet_definitions,
     value_label,
 )
+from registry.search.pg_reports import (
+    REPORT_DIRECT_LIMIT,
+    capped_report_count,
+    collapsed_report_statement,
+)
 from registry.search.pg_sql import (
     FRAGMENT_DELIMITER,
     HIGHLIGHT_START,
@@ -139,6 +144,13 @@ class PostgresEngine:
                 cursor.execute(session)
                 text = text_query(cursor, query.parsed)
                 statement = search_statement(query, doc, text)
+                collapsed = False
+                if doc is REPORTS and text is not None and query.effective_sort == "relevance":
+                    count = capped_report_count(query, text)
+                    cursor.execute(count.sql, count.params)
+                    collapsed = cursor.fetchone()[0] > REPORT_DIRECT_LIMIT
+                    if collapsed:
+                        statement = collapsed_report_statement(query, text)
                 cursor.execute(statement.sql, statement.params)
                 matched, windowed, verified, sampled, hits, facets = cursor.fetchone()
         except OperationalError as exc:
@@ -147,7 +159,10 @@ class PostgresEngine:
             raise
         total, estimated, reachable = int(matched), False, None
         scale = 1.0
-        if verified is not None:
+        if collapsed:
+            # Counted in the one-in-32 sample; the pages reach the pool of the best incidents.
+            estimated, reachable = True, int(verified)
+        elif verified is not None:
             if matched <= windowed:
                 total = int(verified)
             else:
@@ -156,6 +171,9 @@ class PostgresEngine:
                 total, estimated, reachable = round(matched * ratio), True, int(verified)
                 scale = ratio
         facets_estimated = estimated or (sampled is not None and sampled < matched)
+        if collapsed and total == 0 and hits:
+            # A rare phrase that no sampled report holds: the pool's count is all we know.
+            total = int(verified)
         if sampled:
             scale *= matched / sampled
         return SearchResult(

@@ -154,14 +154,14 @@ def _sort_column(query: SearchQuery, doc: DocumentTable) -> tuple[str, str]:
     return getattr(doc, attribute), direction
 
 
-def _s2(doc_alias: str) -> str:
+def document_score(doc_alias: str) -> str:
     return (
         f"ts_rank_cd('{RANK_WEIGHTS}', {doc_alias}.search_vector, %(exact)s::tsquery)"
         f" / (1 + ln(1 + {doc_alias}.search_length))"
     )
 
 
-def _hit_columns(doc: DocumentTable) -> str:
+def hit_columns(doc: DocumentTable) -> str:
     # An incident's snippet comes from its description: reading its reports' texts for a
     # better fragment cost more than the whole search (20 x 13 reports from disk).
     snippet_text = (
@@ -226,7 +226,7 @@ def search_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | N
             f"""w AS MATERIALIZED (
                 SELECT m.id, m.s1, m.k FROM m ORDER BY {window_order} LIMIT %(window)s)"""
         )
-        score = _s2("d") if relevance else "NULL::real"
+        score = document_score("d") if relevance else "NULL::real"
         check = "WHERE d.search_vector @@ %(exact)s::tsquery" if phrase else ""
         ctes.append(
             f"""v AS MATERIALIZED (
@@ -273,7 +273,7 @@ def search_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | N
                     PARTITION BY facet ORDER BY n DESC, value) AS rn FROM fc) ranked
                 WHERE rn <= 10 OR selected)"""
     hits_sql = f"""(SELECT json_agg(json_build_object(
-                'score', page.s, {_hit_columns(doc)}) ORDER BY page.rn)
+                'score', page.s, {hit_columns(doc)}) ORDER BY page.rn)
             FROM page JOIN {doc.table} h ON h.{doc.key} = page.id)"""
     verified = "(SELECT count(*) FROM v)" if phrase else "NULL::bigint"
     windowed = "(SELECT count(*) FROM w)" if phrase else "NULL::bigint"
@@ -295,7 +295,7 @@ def export_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | N
     relevance = query.effective_sort == "relevance" and text is not None
     if relevance:
         params["loose"] = text.loose if text else None
-        order = f"{_s2('d')} DESC, d.{doc.key} DESC"
+        order = f"{document_score('d')} DESC, d.{doc.key} DESC"
     else:
         column, direction = _sort_column(query, doc)
         order = f"{column} {direction} NULLS LAST, d.{doc.key} {direction}"

@@ -119,3 +119,29 @@ def test_it_pages_through_the_results(corpus) -> None:  # noqa: ANN001
     second = search("", page_size=5, page=2)
 
     assert len({h.id for h in first.hits} | {h.id for h in second.hits}) == 10
+
+
+def test_it_reaches_reports_through_the_best_incidents_when_too_many_match(
+    corpus,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    from registry.search import pg
+
+    monkeypatch.setattr(pg, "REPORT_DIRECT_LIMIT", 1)
+
+    result = search("deepfake election", type="report")
+
+    titles = [hit.title for hit in result.hits]
+    assert titles[0] == "Generative AI deepfakes threaten elections worldwide"
+    assert "Fake Biden robocall tells voters to skip the election" in titles
+    assert result.estimated
+
+
+def test_it_checks_phrases_in_reports_reached_through_incidents(corpus, monkeypatch) -> None:  # noqa: ANN001
+    from registry.search import pg
+
+    monkeypatch.setattr(pg, "REPORT_DIRECT_LIMIT", 1)
+
+    result = search('"fire truck"', type="report")
+
+    assert [hit.title for hit in result.hits] == ["Tesla in Autopilot mode hits fire truck"]
