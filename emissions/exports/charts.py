@@ -47,8 +47,7 @@ def what_if_svg(bars: Sequence[Bar], *, width: int = 640, title: str = "") -> st
         label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
         weight = ' font-weight="bold"' if bar.current else ""
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end"{weight}>'
-            f"{escape(label)}{' (disclosed)' if bar.current else ''}</text>"
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end"{weight}>{escape(label)}</text>'
         )
         parts.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{bar_w:.1f}" height="{row_h - 8}" '

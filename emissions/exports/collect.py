@@ -232,6 +232,15 @@ class SummaryRow:
         return {name: getattr(self, name) for name in SUMMARY_FIELDS}
 
 
+def _figure(recomputation: Recomputation | None, name: str, digits: int) -> float | None:
+    value = getattr(recomputation, name) if recomputation is not None else None
+    return None if value is None else round(value, digits)
+
+
+# kWh to 0.1 kWh and tCO2e to 0.1 kg: the estimator's floats carry binary noise beyond that.
+KWH_DIGITS, TCO2E_DIGITS = 1, 4
+
+
 def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
     for disclosure in disclosures:
         recomputation = recomputation_current(disclosure)
@@ -249,11 +258,11 @@ def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
             organisation=disclosure.organisation,
             state=disclosure.state,
             verdict=recomputation.verdict if recomputation else "",
-            energy_kwh=recomputation.energy_kwh if recomputation else None,
-            gross_tco2e=recomputation.gross_tco2e if recomputation else None,
-            net_tco2e=recomputation.net_tco2e if recomputation else None,
-            low_tco2e=recomputation.low_tco2e if recomputation else None,
-            high_tco2e=recomputation.high_tco2e if recomputation else None,
+            energy_kwh=_figure(recomputation, "energy_kwh", KWH_DIGITS),
+            gross_tco2e=_figure(recomputation, "gross_tco2e", TCO2E_DIGITS),
+            net_tco2e=_figure(recomputation, "net_tco2e", TCO2E_DIGITS),
+            low_tco2e=_figure(recomputation, "low_tco2e", TCO2E_DIGITS),
+            high_tco2e=_figure(recomputation, "high_tco2e", TCO2E_DIGITS),
             claimed_energy_kwh=disclosure.claim_energy_kwh,
             claimed_tco2e=disclosure.claim_tco2e,
             claim_basis=disclosure.claim_basis,

@@ -157,6 +157,24 @@ def figure_rows(claim: dict[str, Any], footprint: dict[str, Any]) -> list[Figure
     return rows
 
 
+@dataclass(frozen=True)
+class ChecklistItemAnswers:
+    label: str
+    question: str
+    answers: list[ChecklistRow]
+
+
+def checklist_by_item(rows: list[ChecklistRow]) -> list[ChecklistItemAnswers]:
+    """Each checklist question once, followed by every reviewer's answer to it."""
+    grouped: dict[tuple[str, str], list[ChecklistRow]] = {}
+    for row in rows:
+        grouped.setdefault((row.item_label, row.question), []).append(row)
+    return [
+        ChecklistItemAnswers(label, question, answers)
+        for (label, question), answers in grouped.items()
+    ]
+
+
 def packet_html(data: PacketData) -> str:
     headers, rows = run_table(data.runs)
     fp = data.footprint
@@ -176,6 +194,7 @@ def packet_html(data: PacketData) -> str:
             "chart_src": chart,
             "verdict_label": data.verdict.replace("_", " ") if data.verdict else "not recomputed",
             "figures": figure_rows(data.claim, fp),
+            "checklist_items": checklist_by_item(data.checklist),
             "gross": number(fp.get("gross_tco2e"), "tCO2e"),
             "net": number(fp.get("net_tco2e"), "tCO2e"),
             "low": number(fp.get("low_tco2e"), "tCO2e"),
