@@ -214,6 +214,10 @@ def main() -> int:
             return 1
         peak_mb = memory.peak_bytes / 1e6
         unique_mb = memory.peak_unique_bytes / 1e6
+        load = os.getloadavg()
+        print(
+            f"load average during the run (1, 5, 15 min): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
+        )
         print(
             f"ZIP: {len(names)} files, {zip_mb:.1f} MB; single packet "
             f"{sum(sizes) / len(sizes) / 1e3:.0f} KB rendered in {single_s * 1000:.0f} ms"
