@@ -31,9 +31,9 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from emissions.api import serializers as s
+from emissions.api.permissions import FollowsReview, IsDisclosureOwner, WorkflowActionPermitted
 from emissions.estimator import EstimatorInputError
 from emissions.models import Disclosure
-from emissions.presentation import may_follow_review
 from emissions.previews import footprint_preview
 from emissions.selectors import (
     disclosure_comments,
@@ -47,7 +47,6 @@ from emissions.services.errors import AmendmentRefused, CommentRefused, Disclosu
 from emissions.services.review import disclosure_comment
 from emissions.services.workflow import (
     DISCLOSURE_WORKFLOW,
-    action_permitted,
     disclosure_actions_for,
     disclosure_transition,
 )
@@ -152,7 +151,9 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     def get_permissions(self) -> list[Any]:
         if self.action in ("list", "retrieve"):
             return [AllowAny()]
-        return [IsAuthenticated()]
+        if self.action in ("update", "partial_update"):
+            return [IsAuthenticated(), IsDisclosureOwner()]
+        return [IsAuthenticated(), WorkflowActionPermitted()]
 
     def get_serializer_class(self) -> type:
         if self.action == "list":
@@ -160,7 +161,9 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
         return s.DisclosureSerializer
 
     def get_object(self) -> Disclosure:
-        return visible_disclosure(self.request, self.kwargs.get("pk", ""))
+        disclosure = visible_disclosure(self.request, self.kwargs.get("pk", ""))
+        self.check_object_permissions(self.request, disclosure)
+        return disclosure
 
     def _list_queryset(self, request: Request) -> QuerySet[Disclosure]:
         unknown = set(request.query_params) - LIST_PARAMETERS
@@ -247,8 +250,6 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
 
     def _update(self, request: Request, *, partial: bool) -> Response:
         disclosure = self.get_object()
-        if disclosure.owner_id != request.user.pk:
-            raise exceptions.PermissionDenied("Only its researcher may edit a disclosure.")
         serializer = s.DisclosureSerializer(
             disclosure, data=request.data, partial=partial, context={"request": request}
         )
@@ -282,8 +283,6 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     def _transition(self, request: Request, action: str, **extra: Any) -> Response:
         disclosure = self.get_object()
         user = request.user
-        if not action_permitted(action, actor=user, disclosure=disclosure):
-            raise exceptions.PermissionDenied(f"You may not '{action}' this disclosure.")
         form = s.ActionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         reason = form.validated_data["reason"]
@@ -366,7 +365,8 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
 class DisclosureAssignView(JSONOnly, APIView):
     """A chair assigns (or reassigns) a reviewer without a conflict."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, WorkflowActionPermitted]
+    workflow_action = "assign"
 
     @extend_schema(
         summary="A chair assigns a reviewer (username or email) without a conflict",
@@ -375,8 +375,7 @@ class DisclosureAssignView(JSONOnly, APIView):
     )
     def post(self, request: Request, pk: str) -> Response:
         disclosure = visible_disclosure(request, pk)
-        if not action_permitted("assign", actor=request.user, disclosure=disclosure):
-            raise exceptions.PermissionDenied("Only a chair may assign reviewers.")
+        self.check_object_permissions(request, disclosure)
         form = s.AssignSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         name = form.validated_data["reviewer"].strip()
@@ -399,7 +398,7 @@ class DisclosureAssignView(JSONOnly, APIView):
 class DisclosureAmendView(JSONOnly, APIView):
     """The owner starts a new version of a verified disclosure."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, IsDisclosureOwner]
 
     @extend_schema(
         summary="Start an amendment: a new draft version superseding a verified disclosure",
@@ -408,8 +407,7 @@ class DisclosureAmendView(JSONOnly, APIView):
     )
     def post(self, request: Request, pk: str) -> Response:
         disclosure = visible_disclosure(request, pk)
-        if disclosure.owner_id != request.user.pk:
-            raise exceptions.PermissionDenied("Only its researcher may amend a disclosure.")
+        self.check_object_permissions(request, disclosure)
         try:
             amendment = disclosure_amend(disclosure_id=disclosure.pk, actor=request.user)
         except AmendmentRefused as error:
@@ -423,12 +421,11 @@ class DisclosureAmendView(JSONOnly, APIView):
 class DisclosureCommentsView(JSONOnly, APIView):
     """The review conversation: the researcher and reviewers without a conflict."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, FollowsReview]
 
     def _disclosure(self, request: Request, pk: str) -> Disclosure:
         disclosure = visible_disclosure(request, pk)
-        if not may_follow_review(request.user, disclosure):
-            raise exceptions.PermissionDenied("Only its researcher and reviewers see comments.")
+        self.check_object_permissions(request, disclosure)
         return disclosure
 
     @extend_schema(
