@@ -5,7 +5,10 @@ tests/registry/accounts/test_throttling.py.)"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +20,7 @@ from emissions.services.assignment import MAX_IMPORT_ROWS
 from emissions.services.disclosures import IMPORT_MAX_BYTES
 from emissions.venue_forms import MAX_IMPORT_BYTES
 from tests.factories.venues import conference_venue
+from tests.security.corpus import XSS_PAYLOADS, assert_inert
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +178,34 @@ def test_it_answers_an_api_body_over_the_global_limit_with_400(settings):
         "/api/v1/submissions/", json.dumps({"text": "x" * 10_000}), content_type="application/json"
     )
     assert response.status_code in (400, 413)
+
+
+def test_it_keeps_hostile_text_from_an_imported_codecarbon_file_inert(researcher_client):
+    sample = Path("/work/shared/reference/codecarbon-sample/emissions.csv")
+    if not sample.exists():
+        pytest.skip("no CodeCarbon sample file in /work/shared/reference")
+    rows = list(csv.DictReader(io.StringIO(sample.read_text(encoding="utf-8-sig"))))
+    for row in rows:
+        row.update(
+            project_name=XSS_PAYLOADS[0].text,
+            run_id=XSS_PAYLOADS[1].text,
+            gpu_model=XSS_PAYLOADS[5].text,
+            gpu_count="1",
+        )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    response = researcher_client.post(
+        "/disclosures/import/",
+        {"kind": "codecarbon", "file": upload("e.csv", out.getvalue().encode()),
+         "model_name": "Imported"},
+        follow=True,
+    )  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_inert(html)
+    disclosure = Disclosure.objects.get()
+    assert "xssscripttag" in disclosure.runs[0]["name"]
+    detail = researcher_client.get(f"/disclosures/{disclosure.pk}/").content.decode()
+    assert_inert(detail)
