@@ -3,14 +3,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from emissions.api import views
+from emissions.api import stateless, views
 
 router = SimpleRouter()
 router.register("disclosures", views.DisclosureViewSet, basename="api-disclosures")
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
-    path("estimate/", views.EstimateView.as_view(), name="api-estimate"),
+    path("auth/token/", stateless.TokenView.as_view(), name="api-token"),
+    path("estimate/", stateless.EstimateView.as_view(), name="api-estimate"),
     path(
         "disclosures/<str:pk>/assign/",
         views.DisclosureAssignView.as_view(),

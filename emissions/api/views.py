@@ -11,30 +11,25 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.viewsets import GenericViewSet
 
 from emissions.api import serializers as s
+from emissions.api.common import JSONOnly, documented_responses, error_response, field_errors
 from emissions.api.permissions import FollowsReview, IsDisclosureOwner, WorkflowActionPermitted
-from emissions.estimator import EstimatorInputError
 from emissions.models import Disclosure
-from emissions.previews import footprint_preview
 from emissions.selectors import (
     disclosure_comments,
     disclosures_owned_by,
@@ -50,7 +45,6 @@ from emissions.services.workflow import (
     disclosure_actions_for,
     disclosure_transition,
 )
-from incidents.api.conventions import ErrorSerializer, error_items, registry_exception_handler
 from incidents.api.pagination import RegistryCursorPagination
 from registry.models import Role, User
 from registry.workflow import TransitionNotAllowed
@@ -59,36 +53,6 @@ MAX_ID = 2**63 - 1
 ID_PATTERN = re.compile(r"[0-9]{1,19}")
 LIST_PARAMETERS = frozenset({"scope", "state", "cursor", "page_size", "ordering"})
 SCOPES = ("public", "mine", "queue")
-
-
-def _errors(status_code: int, detail: Any, **extra: Any) -> Response:
-    return Response({"errors": error_items(detail), **extra}, status=status_code)
-
-
-def _field_errors(error: DjangoValidationError) -> dict[str, Any]:
-    """Service field names in the API's vocabulary: ``claim_tco2e`` is ``claim.tco2e``."""
-    if not hasattr(error, "error_dict"):
-        return {"non_field_errors": error.messages}
-    return {
-        (f"claim.{name[len('claim_') :]}" if name.startswith("claim_") else name): messages
-        for name, messages in error.message_dict.items()
-    }
-
-
-def _responses(*codes: int, ok: Any = None, ok_code: int = 200) -> dict[int, Any]:
-    descriptions = {
-        400: "Bad input: the errors name the fields.",
-        401: "Authentication needed (token or session).",
-        403: "Visible to you, but not yours to change.",
-        404: "No such disclosure, or not visible to you.",
-        409: "Not allowed from the current state: `allowed` lists what is.",
-        429: "Too many requests: wait `Retry-After` seconds.",
-    }
-    responses: dict[int, Any] = {ok_code: ok} if ok is not None else {}
-    for code in (*codes, 429):
-        serializer = s.TransitionErrorSerializer if code == 409 else ErrorSerializer
-        responses[code] = OpenApiResponse(serializer, descriptions[code])
-    return responses
 
 
 ACTION_DOCS = {
@@ -127,15 +91,6 @@ def visible_disclosure(request: Request, pk: object) -> Disclosure:
     if disclosure is None:
         raise exceptions.NotFound()
     return disclosure
-
-
-class JSONOnly:
-    """Every endpoint here reads JSON bodies only (nested claims and runs have no form shape)."""
-
-    parser_classes = [JSONParser]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
 
 class DisclosureViewSet(JSONOnly, GenericViewSet):
@@ -203,7 +158,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
             ),
             OpenApiParameter("state", str, enum=sorted(DISCLOSURE_WORKFLOW.states())),
         ],
-        responses=_responses(400, 401, ok=s.DisclosureListSerializer(many=True)),
+        responses=documented_responses(400, 401, ok=s.DisclosureListSerializer(many=True)),
     )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self._list_queryset(request))
@@ -220,7 +175,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
             )
         ],
         request=s.DisclosureSerializer,
-        responses=_responses(400, 401, ok=s.DisclosureSerializer, ok_code=201),
+        responses=documented_responses(400, 401, ok=s.DisclosureSerializer, ok_code=201),
     )
     def create(self, request: Request) -> Response:
         serializer = s.DisclosureSerializer(data=request.data, context={"request": request})
@@ -235,7 +190,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
                 owner=request.user, fields=serializer.to_fields(), idempotency_key=idempotency_key
             )
         except DjangoValidationError as error:
-            raise exceptions.ValidationError(_field_errors(error)) from None
+            raise exceptions.ValidationError(field_errors(error)) from None
         return Response(
             s.DisclosureSerializer(disclosure, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -243,7 +198,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
 
     @extend_schema(
         summary="One disclosure, with its recomputation, verdict, flags and audit trail",
-        responses=_responses(404, ok=s.DisclosureSerializer),
+        responses=documented_responses(404, ok=s.DisclosureSerializer),
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(self.get_serializer(self.get_object()).data)
@@ -259,23 +214,23 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
                 disclosure_id=disclosure.pk, actor=request.user, fields=serializer.to_fields()
             )
         except DisclosureNotEditable as error:
-            return _errors(
+            return error_response(
                 409, str(error), allowed=disclosure_actions_for(request.user, disclosure)
             )
         except DjangoValidationError as error:
-            raise exceptions.ValidationError(_field_errors(error)) from None
+            raise exceptions.ValidationError(field_errors(error)) from None
         return Response(s.DisclosureSerializer(updated, context={"request": request}).data)
 
     @extend_schema(
         summary="Replace a draft (owner; draft or changes requested only)",
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     def update(self, request: Request, pk: str) -> Response:
         return self._update(request, partial=False)
 
     @extend_schema(
         summary="Change some fields of a draft (owner; draft or changes requested only)",
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         return self._update(request, partial=True)
@@ -293,15 +248,15 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
                 action=action, disclosure_id=disclosure.pk, actor=user, reason=reason, **extra
             )
         except TransitionNotAllowed as error:
-            return _errors(409, str(error), allowed=error.allowed)
+            return error_response(409, str(error), allowed=error.allowed)
         except DjangoValidationError as error:
-            raise exceptions.ValidationError(_field_errors(error)) from None
+            raise exceptions.ValidationError(field_errors(error)) from None
         return Response(s.DisclosureSerializer(updated, context={"request": request}).data)
 
     @extend_schema(
         summary=ACTION_DOCS["submit"],
         request=s.ActionSerializer,
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
@@ -310,7 +265,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     @extend_schema(
         summary=ACTION_DOCS["withdraw"],
         request=s.ActionSerializer,
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
@@ -319,7 +274,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     @extend_schema(
         summary=ACTION_DOCS["claim"],
         request=s.ActionSerializer,
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: str) -> Response:
@@ -328,7 +283,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     @extend_schema(
         summary=ACTION_DOCS["release"],
         request=s.ActionSerializer,
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     @action(detail=True, methods=["post"])
     def release(self, request: Request, pk: str) -> Response:
@@ -337,7 +292,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     @extend_schema(
         summary=ACTION_DOCS["request_changes"],
         request=s.ActionSerializer,
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request: Request, pk: str) -> Response:
@@ -346,7 +301,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     @extend_schema(
         summary=ACTION_DOCS["verify"],
         request=s.ActionSerializer,
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: str) -> Response:
@@ -355,7 +310,7 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     @extend_schema(
         summary=ACTION_DOCS["reject"],
         request=s.ActionSerializer,
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
@@ -371,7 +326,7 @@ class DisclosureAssignView(JSONOnly, APIView):
     @extend_schema(
         summary="A chair assigns a reviewer (username or email) without a conflict",
         request=s.AssignSerializer,
-        responses=_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
     )
     def post(self, request: Request, pk: str) -> Response:
         disclosure = visible_disclosure(request, pk)
@@ -391,7 +346,7 @@ class DisclosureAssignView(JSONOnly, APIView):
                 reviewer=reviewer,
             )
         except TransitionNotAllowed as error:
-            return _errors(409, str(error), allowed=error.allowed)
+            return error_response(409, str(error), allowed=error.allowed)
         return Response(s.DisclosureSerializer(updated, context={"request": request}).data)
 
 
@@ -403,7 +358,7 @@ class DisclosureAmendView(JSONOnly, APIView):
     @extend_schema(
         summary="Start an amendment: a new draft version superseding a verified disclosure",
         request=None,
-        responses=_responses(401, 403, 404, 409, ok=s.DisclosureSerializer, ok_code=201),
+        responses=documented_responses(401, 403, 404, 409, ok=s.DisclosureSerializer, ok_code=201),
     )
     def post(self, request: Request, pk: str) -> Response:
         disclosure = visible_disclosure(request, pk)
@@ -411,7 +366,7 @@ class DisclosureAmendView(JSONOnly, APIView):
         try:
             amendment = disclosure_amend(disclosure_id=disclosure.pk, actor=request.user)
         except AmendmentRefused as error:
-            return _errors(409, str(error), allowed=[])
+            return error_response(409, str(error), allowed=[])
         return Response(
             s.DisclosureSerializer(amendment, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -430,7 +385,7 @@ class DisclosureCommentsView(JSONOnly, APIView):
 
     @extend_schema(
         summary="The review comments",
-        responses=_responses(401, 403, 404, ok=s.CommentSerializer(many=True)),
+        responses=documented_responses(401, 403, 404, ok=s.CommentSerializer(many=True)),
     )
     def get(self, request: Request, pk: str) -> Response:
         disclosure = self._disclosure(request, pk)
@@ -439,7 +394,7 @@ class DisclosureCommentsView(JSONOnly, APIView):
     @extend_schema(
         summary="Add a comment",
         request=s.CommentSerializer,
-        responses=_responses(400, 401, 403, 404, ok=s.CommentSerializer, ok_code=201),
+        responses=documented_responses(400, 401, 403, 404, ok=s.CommentSerializer, ok_code=201),
     )
     def post(self, request: Request, pk: str) -> Response:
         disclosure = self._disclosure(request, pk)
@@ -452,57 +407,3 @@ class DisclosureCommentsView(JSONOnly, APIView):
         except CommentRefused as error:
             raise exceptions.ValidationError({"body": str(error)}) from None
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
-
-
-class EstimateView(JSONOnly, APIView):
-    """Run the estimator on runs (and optionally check a claim); nothing is stored."""
-
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        summary="Estimate a training footprint (stateless)",
-        request=s.EstimateRequestSerializer,
-        responses=_responses(400, ok=s.EstimateResponseSerializer),
-    )
-    def post(self, request: Request) -> Response:
-        form = s.EstimateRequestSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        claim = form.validated_data.get("claim")
-        try:
-            result = footprint_preview(runs=form.validated_data["runs"], claim=claim)
-        except EstimatorInputError as error:
-            raise exceptions.ValidationError({error.field or "runs": error.message}) from None
-        return Response(result)
-
-
-class TokenView(JSONOnly, APIView):
-    """Exchange a username (or email) and password for an API token."""
-
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    # A flat body: command-line clients may post it as a form as well as JSON.
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
-
-    @extend_schema(
-        summary="Get an API token (send it as `Authorization: Token <key>`)",
-        request=s.TokenRequestSerializer,
-        responses=_responses(400, ok=s.TokenSerializer),
-        auth=[],
-    )
-    def post(self, request: Request) -> Response:
-        form = s.TokenRequestSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        identifier = form.validated_data["username"].strip()
-        username = identifier
-        if "@" in identifier:
-            match = User.objects.filter(email__iexact=identifier).first()
-            username = match.get_username() if match is not None else identifier
-        user = authenticate(
-            request._request, username=username, password=form.validated_data["password"]
-        )
-        if user is None or not user.is_active:
-            raise exceptions.ValidationError("Unable to log in with the given credentials.")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
