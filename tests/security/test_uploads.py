@@ -209,3 +209,37 @@ def test_it_keeps_hostile_text_from_an_imported_codecarbon_file_inert(researcher
     assert "xssscripttag" in disclosure.runs[0]["name"]
     detail = researcher_client.get(f"/disclosures/{disclosure.pk}/").content.decode()
     assert_inert(detail)
+
+
+HOSTILE_CARDS = {
+    "python-tag": b"---\nco2_eq_emissions: !!python/object/apply:os.system "
+    b'["touch /tmp/pwned"]\n---\n',
+    "anchors": b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+    b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nco2_eq_emissions: [*c, *c, *c, *c, *c]\n---\n",
+    "deep-nesting": b"---\nco2_eq_emissions: " + b"[" * 5000 + b"]" * 5000 + b"\n---\n",
+}
+
+
+@pytest.mark.parametrize("card", HOSTILE_CARDS, ids=list(HOSTILE_CARDS))
+def test_it_refuses_a_hostile_model_card_with_a_message(researcher_client, card):
+    response = import_disclosure(
+        researcher_client, "hf_card", upload("README.md", HOSTILE_CARDS[card], "text/markdown")
+    )
+    assert response.status_code == 200
+    assert len(file_errors(response)) >= 1
+    assert Disclosure.objects.count() == 0
+    assert not Path("/tmp/pwned").exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/datasets/latest/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/datasets/..%2F..%2F/registry/settings.py",
+        "/datasets/latest/%2Fetc%2Fpasswd",
+        "/datasets/latest/manifest.json%00.csv",
+    ],
+)
+def test_it_refuses_paths_outside_the_published_datasets(path):
+    response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == 404
