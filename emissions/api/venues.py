@@ -390,8 +390,11 @@ class ReviewsView(_VenueAPIView):
         tags=["venues"],
     )
     def get(self, request: Request, slug: str, disclosure_id: str) -> Response:
-        venue = _venue(request, slug, chair=False)
-        paper = _paper(venue, disclosure_id)
+        venue = Venue.objects.filter(slug=slug).first()
+        paper = _paper(venue, disclosure_id) if venue is not None else None
+        # The paper's author may read its reviews too, once the venue's phase allows it.
+        if paper is None or paper.owner_id != request.user.pk:
+            paper = _paper(_venue(request, slug, chair=False), disclosure_id)
         reviews = reviews_visible_to(user=request.user, disclosure=paper)
         return Response(ReviewOutSerializer(reviews, many=True).data)
 

@@ -159,3 +159,25 @@ def test_it_answers_404_for_an_unknown_export_format(chair_client, papers) -> No
 def test_the_summary_is_an_api_action(chair_client, papers) -> None:  # noqa: ANN001
     response = chair_client.get("/api/v1/venues/neurips-2026/summary/json/")
     assert [p["submission_id"] for p in json.loads(response.content)["papers"]] == ["1", "2"]
+
+
+def test_the_author_reads_reviews_only_once_the_phase_opens_them(
+    client, world, venue, papers
+) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories.venues import ReviewFactory
+
+    first, _ = papers
+    ReviewFactory(assignment__disclosure=first, assignment__reviewer=world.reviewer)
+    client.force_login(world.researcher)
+    url = f"/api/v1/venues/neurips-2026/papers/{first.pk}/reviews/"
+    assert client.get(url).json() == []
+    venue.phases.create(
+        name="Author response",
+        starts_at=timezone.now() - dt.timedelta(seconds=1),
+        authors_see_reviews=True,
+    )
+    assert [r["reviewer"] for r in client.get(url).json()] == ["vera"]
