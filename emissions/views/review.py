@@ -18,6 +18,7 @@ from emissions.services.errors import ConflictDeclarationRefused
 from emissions.services.review import disclosure_declare_conflict
 from emissions.services.workflow import (
     action_permitted,
+    disclosure_actions_for,
     disclosure_assign,
     disclosures_bulk_transition,
 )
@@ -68,8 +69,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reason_form": ReasonForm(),
             "conflict_form": ConflictForm(),
             "assign_form": AssignForm()
-            if action_permitted("assign", actor=request.user, disclosure=disclosure)
-            and disclosure.state in ("submitted", "in_review")
+            if "assign" in disclosure_actions_for(request.user, disclosure)
             else None,
             "next": request.path,
         }
