@@ -42,7 +42,9 @@ def disclosure_comment(*, disclosure_id: int, author: User, body: str) -> Disclo
             to_state=disclosure.state,
             data={"comment": comment.pk},
         )
-        transaction.on_commit(lambda: notifications.notify_comment(comment_id=comment.pk))
+        transaction.on_commit(
+            lambda: notifications.notify_comment(comment_id=comment.pk), robust=True
+        )
     return comment
 
 

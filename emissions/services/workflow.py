@@ -2,7 +2,8 @@
 
 Every action goes through `registry.workflow.apply_transition` (row lock, table and actor
 check, state + audit event in one transaction). Side effects (recomputation, email) are
-scheduled with `transaction.on_commit`, so a rolled-back action sends nothing.
+scheduled with `transaction.on_commit` (robust: a failing email is logged, not raised), so a
+rolled-back action sends nothing.
 
     action           from                                 to                 who
     submit           draft, changes_requested             submitted          owner
@@ -173,7 +174,8 @@ def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> D
         transaction.on_commit(
             lambda: notifications.notify_resubmitted(
                 disclosure_id=disclosure.pk, reviewer_id=reviewer_id
-            )
+            ),
+            robust=True,
         )
     return disclosure
 
@@ -236,7 +238,8 @@ def disclosure_assign(
         data={"reviewer": reviewer.get_username()},
     )
     transaction.on_commit(
-        lambda: notifications.notify_assigned(disclosure_id=disclosure.pk, reviewer_id=reviewer.pk)
+        lambda: notifications.notify_assigned(disclosure_id=disclosure.pk, reviewer_id=reviewer.pk),
+        robust=True,
     )
     return disclosure
 
@@ -289,7 +292,8 @@ def _decide(*, action: str, disclosure_id: int, actor: User, reason: str) -> Dis
     transaction.on_commit(
         lambda: notifications.notify_decision(
             disclosure_id=disclosure.pk, action=action, reason=reason
-        )
+        ),
+        robust=True,
     )
     return disclosure
 
