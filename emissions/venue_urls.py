@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/papers/<int:disclosure_id>/", pages.paper_detail, name="paper"),
     path("<slug:slug>/papers/<int:disclosure_id>/review/", pages.review_form, name="review"),
+    path("<slug:slug>/papers/<int:disclosure_id>/recuse/", pages.recuse, name="recuse"),
     path("<slug:slug>/summary.<slug:fmt>", exports.venue_summary, name="summary"),
     path("<slug:slug>/exports/", exports.export_page, name="exports"),
     path("<slug:slug>/exports/build/", exports.export_start, name="export_start"),

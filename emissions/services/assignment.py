@@ -116,6 +116,31 @@ def assignment_remove(*, actor: User | None, assignment: ReviewAssignment) -> No
     assignment.delete()
 
 
+@transaction.atomic
+def assignment_recuse(*, reviewer: User, disclosure: Disclosure, reason: str) -> None:
+    """A reviewer declares a conflict with a paper they were assigned, and gives it back.
+
+    The declaration is the disclosures workflow's (`disclosure_declare_conflict`, which also
+    releases the paper if the reviewer had claimed it); the assignment is then removed so
+    automatic assignment can give the paper to someone else. Side effects: audit events.
+    """
+    from emissions.services.review import disclosure_declare_conflict
+
+    if not reason.strip():
+        raise AssignmentRefused("say briefly why you have a conflict")
+    disclosure_declare_conflict(
+        disclosure_id=disclosure.pk, reviewer=reviewer, actor=reviewer, reason=reason
+    )
+    removed, _ = ReviewAssignment.objects.filter(disclosure=disclosure, reviewer=reviewer).delete()
+    if removed:
+        audit(
+            actor=reviewer,
+            subject=disclosure,
+            action="reviewer_recused",
+            data={"venue": disclosure.venue.slug if disclosure.venue else "", "reason": reason},
+        )
+
+
 # --- Automatic balanced assignment ------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from emissions.models import Disclosure, ReviewAssignment, Venue
 from emissions.services.assignment import (
     AssignmentRefused,
     assignment_add,
+    assignment_recuse,
     assignment_remove,
     assignments_auto,
     assignments_import,
@@ -242,6 +243,25 @@ def assignment_delete(request: HttpRequest, slug: str, assignment_id: int) -> Ht
     else:
         messages.success(request, "Assignment removed.")
     return redirect("venues:assignments", slug=venue.slug)
+
+
+@login_required
+@require_POST
+def recuse(request: HttpRequest, slug: str, disclosure_id: int) -> HttpResponse:
+    """A reviewer declares a conflict with one of their papers and gives it back."""
+    venue = venue_for(request, slug, chair=False)
+    disclosure = _paper(venue, disclosure_id)
+    if assignment_for(reviewer=request.user, disclosure=disclosure) is None:
+        raise Http404("No such paper")
+    try:
+        assignment_recuse(
+            reviewer=request.user, disclosure=disclosure, reason=request.POST.get("reason", "")
+        )
+    except AssignmentRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Conflict declared; the paper goes back to the chairs.")
+    return redirect("venues:detail", slug=venue.slug)
 
 
 @login_required

@@ -179,3 +179,16 @@ def test_it_imports_nothing_and_names_every_bad_row(venue, world) -> None:  # no
 def test_it_refuses_a_csv_without_the_expected_header(venue, world) -> None:  # noqa: ANN001
     with pytest.raises(VenueInputError, match="submission_id and reviewer_email"):
         assignments_import(actor=world.chair, venue=venue, content="paper,who\n1,x", fmt="csv")
+
+
+def test_a_reviewer_who_declares_a_conflict_gives_the_paper_back(venue, world) -> None:  # noqa: ANN001
+    from emissions.services.assignment import assignment_recuse
+
+    disclosure = paper(venue, world.other_researcher, "1", organisation="Lab B")
+    assignment_add(actor=world.chair, venue=venue, disclosure=disclosure, reviewer=world.reviewer)
+    assignment_recuse(reviewer=world.reviewer, disclosure=disclosure, reason="Former advisor.")
+    assert ReviewAssignment.objects.count() == 0
+    with pytest.raises(AssignmentRefused, match="conflict"):
+        assignment_add(
+            actor=world.chair, venue=venue, disclosure=disclosure, reviewer=world.reviewer
+        )
