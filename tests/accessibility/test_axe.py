@@ -26,8 +26,10 @@ def test_it_finds_no_serious_violation_on_the_catalog_pages(page, sample):
         f"/reports/{sample.report.number}/",
         "/entities/",
         f"/entities/{sample.entity.slug}/",
+        "/taxonomies/",
         "/accounts/login/",
         "/accounts/signup/",
+        "/accounts/password_reset/",
     ]
     assert violations_on(page, paths) == {}
 
@@ -47,7 +49,26 @@ def test_it_finds_no_serious_violation_on_the_public_disclosure_pages(page, samp
 
 def test_it_finds_no_serious_violation_on_the_disclosure_form(page, live_server, client, world):
     log_in(page, live_server, client, world.researcher)
-    assert violations_on(page, ["/disclosures/new/", "/disclosures/mine/"]) == {}
+    paths = [
+        "/disclosures/new/",
+        "/disclosures/mine/",
+        "/disclosures/import/",
+        "/disclosures/plan/",
+        "/accounts/",
+    ]
+    assert violations_on(page, paths) == {}
+
+
+def test_it_finds_no_serious_violation_on_the_editors_and_reviewers_pages(
+    page, live_server, client, world
+):
+    log_in(page, live_server, client, world.editor)
+    editor = violations_on(
+        page, ["/submit/queue/", "/submit/editor/", "/submit/editor/merge-entities/"]
+    )
+    log_in(page, live_server, client, world.reviewer)
+    reviewer = violations_on(page, ["/disclosures/review/", "/venues/"])
+    assert editor | reviewer == {}
 
 
 def test_it_finds_no_serious_violation_on_the_datasets_page(page, sample):
