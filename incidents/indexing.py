@@ -16,9 +16,12 @@ ranking the whole document of every match of a common word is too slow (registry
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
+
+logger = logging.getLogger("registry.search")
 
 # Text beyond this many characters of one report is not indexed (to_tsvector and the 1 MB
 # tsvector limit both set a ceiling; news articles are far shorter).
@@ -251,7 +254,12 @@ def _after_commit(incidents: Sequence[int], reports: Sequence[int]) -> None:
     if _elasticsearch_enabled():
         from registry.search.tasks import search_sync_documents
 
-        search_sync_documents.delay(incident_ids=list(incidents), report_numbers=list(reports))
+        try:
+            search_sync_documents.delay(incident_ids=list(incidents), report_numbers=list(reports))
+        except Exception:
+            # A broker that is down must not fail a write that has committed; the index
+            # catches up with the next change or `search_index --rebuild`.
+            logger.exception("could not enqueue the Elasticsearch sync of %s", incidents)
 
 
 def schedule_reindex(

@@ -237,7 +237,7 @@ def build_search(query: SearchQuery, *, client: Any = None, index: str | None = 
         search = search.suggest(
             "did_you_mean",
             " ".join(query.parsed.words),
-            term={"field": "incident_title", "suggest_mode": "popular", "min_word_length": 3},
+            term={"field": "incident_title", "suggest_mode": "missing", "min_word_length": 3},
         )
     return search[query.offset : query.offset + query.page_size]
 
@@ -297,7 +297,7 @@ class ElasticsearchEngine:
 
         if query.type == "incident":
             ids = [int(item["_source"]["incident_id"]) for item in raw]
-            rows = Incident.objects.in_bulk(ids)
+            rows = Incident.objects.only("id", "title", "description", "date").in_bulk(ids)
             hits = []
             for item in raw:
                 incident = rows.get(int(item["_source"]["incident_id"]))
@@ -318,7 +318,9 @@ class ElasticsearchEngine:
                 )
             return tuple(hits)
         numbers = [int(item["_source"]["record_id"]) for item in raw]
-        reports = Report.objects.in_bulk(numbers)
+        reports = Report.objects.only(
+            "number", "title", "text", "url", "source_domain", "date_published"
+        ).in_bulk(numbers)
         hits = []
         for item in raw:
             report = reports.get(int(item["_source"]["record_id"]))

@@ -128,7 +128,10 @@ class PostgresEngine:
             suggestion = self.suggest(query.parsed)
             if suggestion:
                 corrected = _with_parsed(query, parse_query(suggestion))
-                retry = self._search(corrected)
+                try:
+                    retry = self._search(corrected)
+                except NoLexemes:
+                    return _replace(result, suggestion=suggestion)
                 if retry.total:
                     return _replace(
                         retry, query=query, corrected_from=query.parsed.text, suggestion=suggestion
