@@ -71,9 +71,12 @@ def test_it_finds_every_html_endpoint():
 
 
 @pytest.fixture
-def csrf_client(world) -> Client:  # noqa: ANN001
+def csrf_client(db) -> Client:  # noqa: ANN001
+    # Staff reach every view; one account is enough (the world's seven would slow 70 tests).
+    from tests.factories.accounts import UserFactory
+
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.staff)
+    client.force_login(UserFactory(username="sam", role="staff", is_staff=True))
     return client
 
 
@@ -145,10 +148,12 @@ def test_it_requires_csrf_for_other_unsafe_api_methods(csrf_client, method):
     assert "CSRF" in response.content.decode()
 
 
-def test_it_needs_no_csrf_token_with_token_authentication(world):
+def test_it_needs_no_csrf_token_with_token_authentication(db):
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.create(user=world.editor)
+    from tests.factories.accounts import UserFactory
+
+    token = Token.objects.create(user=UserFactory(username="edna", role="editor"))
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         "/api/v1/reports/999999/flag/",
