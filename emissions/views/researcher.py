@@ -267,7 +267,7 @@ def disclosure_comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Comment added.")
     else:
-        messages.error(request, "Write a comment first (at most 10,000 characters).")
+        messages.error(request, " ".join(form.errors.get("body", ["Write a comment first."])))
     return HttpResponseRedirect(safe_next(request, disclosure.get_absolute_url()))
 
 

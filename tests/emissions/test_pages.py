@@ -273,3 +273,18 @@ def test_it_names_the_bad_line_of_an_uploaded_series(client, db):
         },
     )
     assert "line" in response.context["form"].errors["series"][0]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "This field is required."),
+        ("a\x00b", "Null characters are not allowed."),
+        ("x" * 10_001, "Ensure this value has at most 10000 characters (it has 10001)."),
+    ],
+)
+def test_it_says_why_a_comment_was_refused(client, world, body, message):
+    submitted = make_disclosure(world, "submitted")
+    client.force_login(world.reviewer)
+    response = client.post(f"/disclosures/{submitted.pk}/comment/", {"body": body}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [message]
