@@ -123,3 +123,12 @@ def test_it_refuses_a_script_url_in_the_report_model_validation():
 
 def test_it_treats_spaced_or_cased_script_urls_as_dangerous():
     assert [is_dangerous_url(u) for u in URL_PAYLOADS] == [True] * len(URL_PAYLOADS)
+
+
+@pytest.mark.parametrize("resource", ["incidents", "reports", "entities", "disclosures"])
+def test_it_never_renders_the_api_as_html_even_when_a_browser_asks(
+    client, hostile_catalog, resource
+):
+    for params in ({}, {"format": "api"}):
+        response = client.get(f"/api/v1/{resource}/", params, HTTP_ACCEPT="text/html")
+        assert response["Content-Type"] == "application/json"
