@@ -14,7 +14,8 @@ from typing import Any
 from django.db import connection
 
 from incidents.indexing import INCIDENT_BODY_MAX_REPORTS, REPORT_TEXT_MAX_CHARS
-from registry.search.es import CatalogDocument, catalog_index, es_client, index_alias
+from registry.search import es
+from registry.search.es import CatalogDocument, catalog_index, index_alias
 
 BATCH = 500
 
@@ -144,7 +145,7 @@ def search_sync_elasticsearch(
     incidents = sorted(set(incident_ids) | set(incidents_of_reports(reports)))
     actions = document_actions(incident_ids=incidents, report_numbers=reports)
     ok, errors = bulk(
-        client or es_client(),
+        client or es.es_client(),
         actions,
         raise_on_error=False,
         ignore_status=(404,),
@@ -163,10 +164,10 @@ def search_rebuild_elasticsearch(
     drop the indexes it pointed at before: searches keep working during the rebuild."""
     from elasticsearch.helpers import streaming_bulk
 
-    es = client or es_client()
+    cluster = client or es.es_client()
     alias = index_alias()
     name = f"{alias}-{suffix}"
-    catalog_index(name).create(using=es)
+    catalog_index(name).create(using=cluster)
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM incidents_incident ORDER BY id")
         incidents = [row[0] for row in cursor.fetchall()]
@@ -174,17 +175,17 @@ def search_rebuild_elasticsearch(
         reports = [row[0] for row in cursor.fetchall()]
     total = len(incidents) + len(reports)
     actions = document_actions(incident_ids=incidents, report_numbers=reports, index=name)
-    for done, (ok, item) in enumerate(streaming_bulk(es, actions, chunk_size=BATCH), start=1):
+    for done, (ok, item) in enumerate(streaming_bulk(cluster, actions, chunk_size=BATCH), start=1):
         if not ok:
             raise RuntimeError(f"indexing failed: {item}")
         if progress and (done % BATCH == 0 or done == total):
             progress("documents", done, total)
-    es.indices.refresh(index=name)
-    previous = list(es.indices.get_alias(name=alias, ignore_unavailable=True).body)
+    cluster.indices.refresh(index=name)
+    previous = list(cluster.indices.get_alias(name=alias, ignore_unavailable=True).body)
     swap = [{"add": {"index": name, "alias": alias}}]
     swap += [{"remove": {"index": old, "alias": alias}} for old in previous]
-    es.indices.update_aliases(actions=swap)
+    cluster.indices.update_aliases(actions=swap)
     for old in previous:
         if old != name:
-            es.indices.delete(index=old, ignore_unavailable=True)
+            cluster.indices.delete(index=old, ignore_unavailable=True)
     return name
