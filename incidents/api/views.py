@@ -62,7 +62,8 @@ class CatalogViewSet(RegistryAPIMixin, ReadOnlyModelViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         lookup = kwargs[self.lookup_field]
-        if self.integer_lookup and not _is_id(lookup):
+        # No record has such a key; PostgreSQL would refuse the NUL byte with an error.
+        if "\x00" in lookup or (self.integer_lookup and not _is_id(lookup)):
             raise exceptions.NotFound()
         queryset = self.filter_queryset(self.get_queryset())
         instance = queryset.filter(**{self.lookup_field: lookup}).first()

@@ -83,3 +83,10 @@ def test_it_lists_published_classifications_with_public_values(api, catalog):
 def test_it_filters_classifications_by_facet(api, catalog):
     rows = api.get("/api/v1/classifications/", {"facet": "MIT:Intent:Intentional"}).json()
     assert rows["results"] == []
+
+
+@pytest.mark.parametrize("url", ["/api/v1/entities/a%00b/", "/api/v1/taxonomies/M%00IT/"])
+def test_it_answers_404_for_a_key_with_a_nul_byte(api, catalog, url):
+    response = api.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"errors": [{"field": None, "message": "Not found."}]}
