@@ -148,12 +148,6 @@ def test_it_keeps_a_hostile_comment_inert(client, world, in_review):
     assert "xssscripttag" in page(client, f"/disclosures/{in_review.pk}/")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="emissions/views/researcher.py disclosure_comment_add: a comment with a NUL byte is "
-    "refused with 'Write a comment first (at most 10,000 characters).', which names neither "
-    "the NUL nor the real problem",
-)
 def test_it_refuses_a_nul_byte_in_a_comment_with_a_clear_message(client, world, in_review):
     client.force_login(world.reviewer)
     response = client.post(f"/disclosures/{in_review.pk}/comment/", {"body": NUL_TEXT}, follow=True)
