@@ -2,9 +2,9 @@
 
 Each incident's title words weigh 1.0 and its description words 0.4 (its A and B lexemes), and
 two incidents are as similar as the cosine of those weighted word vectors. Candidates come from
-two indexes so the cosine is computed for a few dozen incidents, not all of them: trigram
-similarity of the titles (GIN on registry_unaccent(title)) and the incidents that contain the
-title's words (GIN on search_vector), best title rank first. Used on each incident page (next to
+two sources so the cosine is computed for a few dozen incidents, not all of them: trigram
+similarity of the titles (GIN on registry_unaccent(title)) and the incidents whose stored title
+vectors share the title's words, best title rank first. Used on each incident page (next to
 the editors' curated list) and to warn of duplicates when a new incident is proposed.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 
 CANDIDATES_PER_SOURCE = 30
 MINIMUM_SCORE = 0.12
@@ -38,8 +38,9 @@ candidates AS (
      ORDER BY similarity(registry_unaccent(i.title), registry_unaccent(me.title)) DESC
      LIMIT {per_source})
     UNION
+    -- The tiny stored title vectors: cheap to test on every incident, index or not.
     (SELECT i.id FROM incidents_incident i, me, title_query t
-     WHERE t.q IS NOT NULL AND i.search_vector @@ t.q AND i.id IS DISTINCT FROM me.id
+     WHERE t.q IS NOT NULL AND i.search_title @@ t.q AND i.id IS DISTINCT FROM me.id
      ORDER BY ts_rank(i.search_title, t.q) DESC, i.id DESC
      LIMIT {per_source})
 ),
@@ -49,13 +50,20 @@ candidate_words AS (
     CROSS JOIN unnest(ts_filter(i.search_vector, '{{a,b}}')) u
     GROUP BY c.id, u.lexeme
 )
-SELECT cw.id, sum(cw.w * coalesce(mw.w, 0))
-       / nullif(sqrt(sum(cw.w * cw.w)) * (SELECT sqrt(sum(w * w)) FROM words), 0) AS score
-FROM candidate_words cw LEFT JOIN words mw ON mw.lexeme = cw.lexeme
-WHERE cw.id <> ALL(%(exclude)s::int[])
-GROUP BY cw.id
-HAVING sum(cw.w * coalesce(mw.w, 0)) > 0
-ORDER BY score DESC, cw.id DESC
+SELECT s.id, i.title, s.score FROM (
+    SELECT cw.id, sum(cw.w * coalesce(mw.w, 0))
+           / nullif(sqrt(sum(cw.w * cw.w)) * (SELECT sqrt(sum(w * w)) FROM words), 0) AS score
+    FROM candidate_words cw LEFT JOIN words mw ON mw.lexeme = cw.lexeme
+    -- Not the incidents editors already linked to it, either way, as similar or not.
+    WHERE NOT EXISTS (
+        SELECT 1 FROM incidents_incidentlink l, me
+        WHERE (l.incident_id = me.id AND l.other_id = cw.id)
+           OR (l.other_id = me.id AND l.incident_id = cw.id))
+    GROUP BY cw.id
+    HAVING sum(cw.w * coalesce(mw.w, 0)) > 0
+) s JOIN incidents_incident i ON i.id = s.id
+WHERE s.score >= %(minimum)s
+ORDER BY s.score DESC, s.id DESC
 LIMIT %(limit)s
 """
 
@@ -77,33 +85,21 @@ class SimilarIncident:
 
 
 def _run(me_sql: str, params: dict[str, object], *, limit: int) -> list[SimilarIncident]:
-    from incidents.models import Incident
-
+    """One statement (the incident page counts its queries)."""
     sql = SIMILAR_SQL.format(me=me_sql, per_source=CANDIDATES_PER_SOURCE)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The words' index must drive (see registry/search/pg.py).
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
-        cursor.execute(sql, {**params, "limit": limit})
-        scored = [(row[0], float(row[1])) for row in cursor.fetchall() if row[1] >= MINIMUM_SCORE]
-    titles = dict(Incident.objects.filter(id__in=[i for i, _ in scored]).values_list("id", "title"))
-    return [SimilarIncident(i, titles[i], round(s, 3)) for i, s in scored if i in titles]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "limit": limit, "minimum": MINIMUM_SCORE})
+        return [SimilarIncident(row[0], row[1], round(float(row[2]), 3)) for row in cursor]
 
 
 def similar_incidents(incident_id: int, limit: int = 5) -> list[SimilarIncident]:
     """Incidents whose title and description read like this one's, best first; not the
     ones editors already linked to it (as similar or as not similar). Cached for a while:
     an incident page is read far more often than incidents change."""
-    from incidents.models import IncidentLink
-
     key = f"search:similar:{incident_id}:{limit}"
     found = cache.get(key)
     if found is None:
-        linked = list(
-            IncidentLink.objects.filter(incident_id=incident_id).values_list("other_id", flat=True)
-        ) + list(
-            IncidentLink.objects.filter(other_id=incident_id).values_list("incident_id", flat=True)
-        )
-        found = _run(ME_INCIDENT, {"id": incident_id, "exclude": linked}, limit=limit)
+        found = _run(ME_INCIDENT, {"id": incident_id}, limit=limit)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -118,4 +114,4 @@ def similar_incidents_for_text(
     title, text = clean_text(title)[:500], clean_text(text)[:5000]
     if not title and not text:
         return []
-    return _run(ME_TEXT, {"title": title, "text": text, "exclude": []}, limit=limit)
+    return _run(ME_TEXT, {"title": title, "text": text}, limit=limit)
