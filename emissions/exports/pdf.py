@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.utils.html import escape
-from weasyprint import CSS, HTML
 
-from emissions.exports.safety import StaticOnlyURLFetcher, sanitise_html
+from emissions.exports.safety import sanitise_html
 
 # WeasyPrint logs every rendering step at INFO: hundreds of lines per venue export.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -31,7 +30,7 @@ def render_pdf(
     title: str,
     body_html: str,
     page_size: PageSize = "A4",
-    fetcher: StaticOnlyURLFetcher | None = None,
+    fetcher: Any = None,
 ) -> bytes:
     """Render a sanitised body fragment inside the packet shell; return the PDF bytes.
 
@@ -45,6 +44,11 @@ def render_pdf(
         stylesheet=PACKET_STYLESHEET,
         body=sanitise_html(body_html),
     )
+    # Imported here so that processes which only read data never load WeasyPrint.
+    from weasyprint import CSS, HTML
+
+    from emissions.exports.safety import StaticOnlyURLFetcher
+
     html = HTML(string=document, base_url="file:///", url_fetcher=fetcher or StaticOnlyURLFetcher())
     page_css = CSS(string=f"@page {{ size: {page_size}; }}")
     return html.write_pdf(stylesheets=[page_css])

@@ -11,6 +11,7 @@ which prefixes cells that a spreadsheet would run as a formula.
 from __future__ import annotations
 
 import base64
+import functools
 import mimetypes
 import re
 from pathlib import Path
@@ -21,7 +22,6 @@ import nh3
 from defusedcsv import csv as defused_csv
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Images embedded as data: URLs (our own SVG charts) stay small; anything else is refused.
 MAX_DATA_URL_BYTES = 256 * 1024
@@ -129,31 +129,48 @@ def decode_data_url(url: str) -> tuple[str, bytes]:
     return content_type, body
 
 
-class StaticOnlyURLFetcher(URLFetcher):
-    """A WeasyPrint fetcher that serves static files and small data: images, and nothing else.
+@functools.cache
+def _fetcher_class() -> type:
+    # WeasyPrint (about 25 MB) is imported only by the processes that render PDFs.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    http(s), ftp, file: outside the static directories and every other scheme raise RefusedURL,
-    which WeasyPrint logs and treats as a missing resource: no socket is opened, no file read.
-    """
+    class StaticOnlyURLFetcher(URLFetcher):
+        """A WeasyPrint fetcher that serves static files and small data: images, nothing else.
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, **kwargs)
-        self.refused: list[str] = []
+        http(s), ftp, file: outside the static directories and every other scheme raise
+        RefusedURL, which WeasyPrint logs and treats as a missing resource: no socket is
+        opened, no file read.
+        """
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        try:
-            scheme = url.split(":", 1)[0].lower()
-            if scheme == "data":
-                content_type, body = decode_data_url(url)
-                return URLFetcherResponse(url, body, {"Content-Type": content_type})
-            if scheme == "file":
-                path = resolve_static_file(url)
-                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
-            raise RefusedURL(f"scheme {scheme!r} refused: {url[:200]}")
-        except RefusedURL:
-            self.refused.append(url[:200])
-            raise
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, **kwargs)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+            try:
+                scheme = url.split(":", 1)[0].lower()
+                if scheme == "data":
+                    content_type, body = decode_data_url(url)
+                    return URLFetcherResponse(url, body, {"Content-Type": content_type})
+                if scheme == "file":
+                    path = resolve_static_file(url)
+                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        url, path.read_bytes(), {"Content-Type": content_type}
+                    )
+                raise RefusedURL(f"scheme {scheme!r} refused: {url[:200]}")
+            except RefusedURL:
+                self.refused.append(url[:200])
+                raise
+
+    return StaticOnlyURLFetcher
+
+
+def __getattr__(name: str) -> Any:
+    """`StaticOnlyURLFetcher` is built on first use, so importing this module stays light."""
+    if name == "StaticOnlyURLFetcher":
+        return _fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- CSV ----------------------------------------------------------------------------------------
