@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -178,6 +179,10 @@ def test_it_serves_the_corpus_as_json_data(client, world, hostile_paper):
 def export(client, paper: HostilePaper, fmt: str) -> bytes:  # noqa: ANN001
     response = client.get(f"/venues/disclosures/{paper.disclosure.pk}/export/{fmt}/")
     assert response.status_code == 200, fmt
+    # The file name is built from the hostile submission id: it must stay one plain token.
+    assert re.fullmatch(
+        r'attachment; filename="[A-Za-z0-9._-]+"', response["Content-Disposition"]
+    ), response["Content-Disposition"]
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
