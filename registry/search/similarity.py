@@ -1,10 +1,10 @@
 """Similar incidents computed from the text: the cosine of the incidents' weighted words.
 
 Each incident's title words weigh 1.0 and its description words 0.4 (its A and B lexemes), and
-two incidents are as similar as the cosine of those weighted word vectors. Candidates come from
-two sources so the cosine is computed for a few dozen incidents, not all of them: trigram
-similarity of the titles (GIN on registry_unaccent(title)) and the incidents whose stored title
-vectors share the title's words, best title rank first. Used on each incident page (next to
+two incidents are as similar as the cosine of those weighted word vectors. The cosine is
+computed for a few dozen candidates, not every incident: those whose stored title vectors hold
+one of the title's rarest words (rarity from the "did you mean" vocabulary's document counts),
+best title rank first. Used on each incident page (next to
 the editors' curated list) and to warn of duplicates when a new incident is proposed.
 """
 
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
-CANDIDATES_PER_SOURCE = 30
+CANDIDATES_PER_SOURCE = 40
+RARE_TITLE_WORDS = 4
 MINIMUM_SCORE = 0.12
 CACHE_SECONDS = 300
 
@@ -27,22 +28,23 @@ words AS (
     SELECT u.lexeme, max(CASE WHEN 'A' = ANY(u.weights) THEN 1.0 ELSE 0.4 END) AS w
     FROM me CROSS JOIN unnest(me.head) u GROUP BY u.lexeme
 ),
+-- The title's rarest words (document counts from the "did you mean" vocabulary, an IDF of
+-- sorts): incidents sharing them are the candidates, best title rank first.
 title_query AS (
-    SELECT to_tsquery('simple', string_agg(quote_literal(u.lexeme), ' | ')) AS q
-    FROM me CROSS JOIN unnest(ts_filter(me.head, '{{a}}')) u
+    SELECT to_tsquery('registry_english', string_agg(v.word, ' | ')) AS q FROM (
+        SELECT v.word FROM me
+        CROSS JOIN regexp_split_to_table(lower(registry_unaccent(me.title)), '[^[:alpha:]]+') w
+        JOIN search_vocabulary v ON v.word = w
+        WHERE length(w) >= 3
+        ORDER BY v.documents, v.word LIMIT {rare_words}
+    ) v
 ),
 candidates AS (
-    (SELECT i.id FROM incidents_incident i, me
-     WHERE registry_unaccent(i.title) %% registry_unaccent(me.title)
-       AND i.id IS DISTINCT FROM me.id
-     ORDER BY similarity(registry_unaccent(i.title), registry_unaccent(me.title)) DESC
-     LIMIT {per_source})
-    UNION
     -- The tiny stored title vectors: cheap to test on every incident, index or not.
-    (SELECT i.id FROM incidents_incident i, me, title_query t
-     WHERE t.q IS NOT NULL AND i.search_title @@ t.q AND i.id IS DISTINCT FROM me.id
-     ORDER BY ts_rank(i.search_title, t.q) DESC, i.id DESC
-     LIMIT {per_source})
+    SELECT i.id FROM incidents_incident i, me, title_query t
+    WHERE t.q IS NOT NULL AND i.search_title @@ t.q AND i.id IS DISTINCT FROM me.id
+    ORDER BY ts_rank(i.search_title, t.q) DESC, i.id DESC
+    LIMIT {per_source}
 ),
 candidate_words AS (
     SELECT c.id, u.lexeme, max(CASE WHEN 'A' = ANY(u.weights) THEN 1.0 ELSE 0.4 END) AS w
@@ -86,7 +88,9 @@ class SimilarIncident:
 
 def _run(me_sql: str, params: dict[str, object], *, limit: int) -> list[SimilarIncident]:
     """One statement (the incident page counts its queries)."""
-    sql = SIMILAR_SQL.format(me=me_sql, per_source=CANDIDATES_PER_SOURCE)
+    sql = SIMILAR_SQL.format(
+        me=me_sql, per_source=CANDIDATES_PER_SOURCE, rare_words=RARE_TITLE_WORDS
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, "limit": limit, "minimum": MINIMUM_SCORE})
         return [SimilarIncident(row[0], row[1], round(float(row[2]), 3)) for row in cursor]
