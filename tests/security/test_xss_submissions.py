@@ -16,6 +16,7 @@ from incidents.services.submissions import submission_accept
 from tests.security.corpus import (
     NUL_TEXT,
     SHORT_PAYLOADS,
+    URL_PAYLOADS,
     XSS_PAYLOADS,
     assert_inert,
     assert_shows_markers,
@@ -192,3 +193,40 @@ def test_it_keeps_hostile_editor_tool_input_inert(client, world):
     history = page(client, f"/admin/incidents/report/{report.number}/history/")
     assert "xssscripttag" in history
     page(client, f"/admin/incidents/entity/{target.pk}/history/")
+
+
+@pytest.mark.parametrize("url", URL_PAYLOADS)
+@pytest.mark.parametrize("field", ["url", "image_url"])
+def test_it_refuses_a_script_url_in_the_public_form(client, url, field):
+    response = client.post("/submit/", hostile_form(**{field: url}))
+    assert response.status_code == 200
+    assert response.context["form"].errors.get(field)
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", URL_PAYLOADS)
+def test_it_refuses_a_script_url_in_the_quick_add_form(client, url):
+    response = client.post(
+        "/submit/quick/",
+        {"url": url, "idempotency_key": str(uuid.uuid4()), "homepage": ""},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.get("url")
+    assert Submission.objects.count() == 0
+
+
+def test_it_keeps_a_hostile_quick_add_inert_for_editors(client, world):
+    response = client.post(
+        "/submit/quick/",
+        {
+            "url": "https://news.example.org/quick?<script>alert(1)</script>",
+            "submitter_name": XSS_PAYLOADS[1].text,
+            "idempotency_key": str(uuid.uuid4()),
+            "homepage": "",
+        },
+    )
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    client.force_login(world.editor)
+    page(client, "/submit/queue/")
+    page(client, f"/submit/queue/{submission.pk}/")
