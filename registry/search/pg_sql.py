@@ -212,7 +212,7 @@ def search_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | N
             "selected_terms": [t for terms in facet_terms(query.facets).values() for t in terms],
         }
     )
-    nulls = "NULLS LAST" if direction == "DESC" else "NULLS LAST"
+    nulls = "NULLS LAST"  # undated records last whichever the direction
     window_order = (
         "m.s1 DESC, m.id DESC" if relevance else f"m.k {direction} {nulls}, m.id {direction}"
     )
