@@ -321,6 +321,13 @@ def http_benchmark(record: Any) -> None:
     from bench.corpus import ensure_corpus
 
     database_url = ensure_corpus()
+    # A reused corpus may predate migrations added since it was built (search columns).
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url},
+        check=True,
+    )
     rng = random.Random(7)
     ids = [rng.randint(1, 10_000) for _ in range(300)]
     cases = [
