@@ -180,7 +180,7 @@ def packet_html(data: PacketData) -> str:
     fp = data.footprint
     chart = (
         svg_data_url(
-            what_if_svg(data.what_if, title="What if: tCO2e of the same training elsewhere")
+            what_if_svg(data.what_if, title="tCO2e of the same training on other grids and hardware")
         )
         if data.what_if
         else ""
