@@ -89,6 +89,8 @@ class PacketData:
         return f"disclosure-{self.disclosure_id}"
 
 
+WHAT_IF_TITLE = "tCO2e of the same training on other grids and hardware"
+
 RUN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Run"),
     ("accelerator", "Hardware"),
@@ -178,13 +180,7 @@ def checklist_by_item(rows: list[ChecklistRow]) -> list[ChecklistItemAnswers]:
 def packet_html(data: PacketData) -> str:
     headers, rows = run_table(data.runs)
     fp = data.footprint
-    chart = (
-        svg_data_url(
-            what_if_svg(data.what_if, title="tCO2e of the same training on other grids and hardware")
-        )
-        if data.what_if
-        else ""
-    )
+    chart = svg_data_url(what_if_svg(data.what_if, title=WHAT_IF_TITLE)) if data.what_if else ""
     return render_to_string(
         "exports/packet.html",
         {
