@@ -8,7 +8,7 @@ import pytest
 
 from incidents.models import Entity, Incident, IncidentEntity, Report
 from tests.factories.incidents import EntityFactory, IncidentFactory, ReportFactory
-from tests.security.corpus import SHORT_PAYLOADS, XSS_PAYLOADS
+from tests.security.corpus import XSS_PAYLOADS
 
 
 @dataclass
@@ -42,9 +42,6 @@ def hostile_catalog(db) -> HostileCatalog:  # noqa: ANN001
         reports.append(report)
         entities.append(entity)
     return HostileCatalog(incidents=incidents, reports=reports, entities=entities)
-
-
-__all__ = ["HostileCatalog", "SHORT_PAYLOADS", "hostile_catalog"]
 
 
 @pytest.fixture(autouse=True)

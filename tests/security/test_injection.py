@@ -138,16 +138,11 @@ def test_it_answers_hostile_filter_values_on_api_lists(client, world, url):
     assert problems == []
 
 
-NUL_IN_PATH = pytest.mark.xfail(
-    strict=True,
-    reason="incidents/api/views.py: a NUL byte in the slug or namespace of the path "
-    "(/api/v1/entities/%00/, /api/v1/taxonomies/x%00y/) reaches PostgreSQL: 500 DataError",
-)
 DETAIL_PATHS = (
     "/api/v1/incidents/{}/",
     "/api/v1/reports/{}/",
-    pytest.param("/api/v1/entities/{}/", marks=NUL_IN_PATH),
-    pytest.param("/api/v1/taxonomies/{}/", marks=NUL_IN_PATH),
+    "/api/v1/entities/{}/",
+    "/api/v1/taxonomies/{}/",
     "/api/v1/disclosures/{}/",
     "/api/v1/submissions/{}/",
     "/api/v1/classifications/{}/",
