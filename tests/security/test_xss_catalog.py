@@ -153,3 +153,9 @@ def test_it_never_renders_the_api_as_html_even_when_a_browser_asks(
     for params in ({}, {"format": "api"}):
         response = client.get(f"/api/v1/{resource}/", params, HTTP_ACCEPT="text/html")
         assert response["Content-Type"] == "application/json"
+
+
+def test_it_shows_template_looking_text_literally(client, hostile_catalog):
+    incident = next(i for i in hostile_catalog.incidents if i.title.startswith("xsstemplate"))
+    html = html_of(client, f"/incidents/{incident.id}/")
+    assert "{{ request.user.password }} {% debug %} {{7*7}}" in html
