@@ -30,7 +30,7 @@ def _sample(pattern: URLPattern, prefix: str) -> str | None:
         path = route
         for name, converter in converters.items():
             kind = type(converter).__name__
-            value = {"UUIDConverter": str(uuid.uuid4()), "PathConverter": "x/y"}.get(
+            value = {"UUIDConverter": str(uuid.UUID(int=1)), "PathConverter": "x/y"}.get(
                 kind, SAMPLE_BY_CONVERTER.get(kind, SAMPLE_BY_GROUP.get(name, "x"))
             )
             path = re.sub(rf"<(?:\w+:)?{name}>", value, path)
