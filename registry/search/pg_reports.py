@@ -32,8 +32,8 @@ from registry.search.pg_sql import (
 )
 
 REPORT_DIRECT_LIMIT = 3_000
-INCIDENT_WINDOW = 100
-INCIDENT_POOL = 25
+INCIDENT_WINDOW = 50
+INCIDENT_POOL = 20
 SAMPLE_MODULUS = 32  # incidents migration 0005: WHERE number % 32 = 0
 
 COUNT_SQL = "SELECT count(*) FROM (SELECT 1 FROM incidents_report d WHERE {where} LIMIT %(cap)s) c"

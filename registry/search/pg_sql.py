@@ -33,7 +33,7 @@ RANK_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"
 # Matches ranked by their whole document (relevance order); beyond, the title rank orders.
 RANK_WINDOW = 100
 # Matches checked for quoted phrases when there are too many to check them all.
-PHRASE_WINDOW = 200
+PHRASE_WINDOW = 80
 # Facets are counted exactly up to this many matches, from a sample of about this many beyond.
 FACET_EXACT_LIMIT = 1_000
 FACET_SAMPLE_SIZE = 400
