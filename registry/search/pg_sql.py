@@ -11,8 +11,9 @@ most of a second. The statement therefore
    computing for each match only `s1`, the rank of its tiny stored title vector;
 2. keeps a *window* `w` of the best `window` matches by `s1` (or by the sort key);
 3. ranks only the window by the whole weighted document (`s2`: ts_rank_cd with the A-D weights,
-   divided by 1 + ln(document length) from the stored length, so long documents do not win
-   by sheer size), and checks quoted phrases exactly there, where it means reading documents;
+   divided by 1 + ln(1 + distinct words) -- the normalisation of ts_rank_cd's flag 16, computed
+   from the stored `search_length` instead of per row -- so long documents do not win by sheer
+   size), and checks quoted phrases exactly there, where it means reading documents;
 4. returns the page, the counts and the facet counts in one round trip. Facets are exact while
    the matches are few and estimated from a hash sample of them otherwise.
 """
