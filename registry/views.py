@@ -12,4 +12,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # An address under /api/ that matches no route answers in the API's own error format.
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": None, "message": "Not found."}]}, status=404)
     return render(request, "404.html", status=404)

@@ -11,3 +11,15 @@ def test_it_sends_a_request_id_and_a_strict_csp(client, db):
     assert response["X-Request-ID"] == "abc123"
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_it_answers_an_unknown_api_address_in_the_api_error_format(client, db):
+    response = client.get("/api/v1/venues/not a slug!/")
+    assert response.status_code == 404
+    assert response.json() == {"errors": [{"field": None, "message": "Not found."}]}
+
+
+def test_it_answers_an_unknown_page_with_the_html_not_found_page(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.content.decode()

@@ -125,15 +125,6 @@ def test_it_treats_spaced_or_cased_script_urls_as_dangerous():
     assert [is_dangerous_url(u) for u in URL_PAYLOADS] == [True] * len(URL_PAYLOADS)
 
 
-BROWSABLE_API = pytest.mark.xfail(
-    strict=True,
-    reason="emissions/api/views.py, emissions/api/venues.py, incidents/api/submissions.py and "
-    "registry/search/api views keep DRF's default renderers, so Accept: text/html gets the "
-    "browsable API's HTML page (with its inline scripts) instead of JSON; fix once for all in "
-    "registry/settings.py REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'] = [JSONRenderer]",
-)
-
-
 @pytest.mark.parametrize(
     "resource",
     [
@@ -141,10 +132,10 @@ BROWSABLE_API = pytest.mark.xfail(
         "reports",
         "entities",
         "taxonomies",
-        pytest.param("disclosures", marks=BROWSABLE_API),
-        pytest.param("venues", marks=BROWSABLE_API),
-        pytest.param("submissions", marks=BROWSABLE_API),
-        pytest.param("search", marks=BROWSABLE_API),
+        "disclosures",
+        "venues",
+        "submissions",
+        "search",
     ],
 )
 def test_it_never_renders_the_api_as_html_even_when_a_browser_asks(

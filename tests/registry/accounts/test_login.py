@@ -53,10 +53,10 @@ def test_it_includes_the_sections_other_areas_register(client, world, monkeypatc
     from registry.accounts import sections
 
     monkeypatch.setattr(sections, "_SECTIONS", set())
-    sections.account_section_register("incidents/_similar_text.html", order=5)
+    sections.account_section_register("submissions/_account_section.html", order=5)
     client.force_login(world.researcher)
 
     response = client.get("/accounts/")
 
-    assert response.context["account_sections"] == ["incidents/_similar_text.html"]
-    assert "incidents/_similar_text.html" in [t.name for t in response.templates]
+    assert response.context["account_sections"] == ["submissions/_account_section.html"]
+    assert "submissions/_account_section.html" in [t.name for t in response.templates]
