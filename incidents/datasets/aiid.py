@@ -15,6 +15,7 @@ backups lay it out, so tools written for those snapshots (and `import_aiid`) rea
 
 from __future__ import annotations
 
+from incidents.datasets.sql import formula_quoted as q
 from incidents.datasets.sql import slugs_in_role
 
 AIID_FOLDER = "mongodump_full_snapshot"
@@ -35,8 +36,8 @@ SELECT {OBJECT_ID.format(key="i.id")} AS "_id",
        {slugs_in_role("deployer")} AS "Alleged deployer of AI system",
        {slugs_in_role("developer")} AS "Alleged developer of AI system",
        {slugs_in_role("harmed")} AS "Alleged harmed or nearly harmed parties",
-       i.description AS "description",
-       i.title AS "title",
+       {q("i.description")} AS "description",
+       {q("i.title")} AS "title",
        {slugs_in_role("implicated_system")} AS "implicated_systems"
 FROM incidents_incident i ORDER BY i.id
 ) TO STDOUT WITH (FORMAT csv, HEADER true)"""  # noqa: S608
@@ -63,12 +64,12 @@ _AIID_TAGS = """CASE
 # Every column is text (NULLs as ""), so FORCE_QUOTE quotes every cell.
 REPORTS_CSV = f"""COPY (
 SELECT {OBJECT_ID.format(key="r.number")} AS "_id",
-       array_to_string(r.authors, ', ') AS "authors",
+       {q("array_to_string(r.authors, ', ')")} AS "authors",
        {_iso("r.date_downloaded")} AS "date_downloaded",
        {_iso("r.date_modified")} AS "date_modified",
        {_iso("r.date_published")} AS "date_published",
        {_iso("r.date_submitted")} AS "date_submitted",
-       r.description AS "description",
+       {q("r.description")} AS "description",
        '' AS "epoch_date_downloaded",
        '' AS "epoch_date_modified",
        {_epoch("r.date_published")} AS "epoch_date_published",
@@ -78,11 +79,11 @@ SELECT {OBJECT_ID.format(key="r.number")} AS "_id",
        '' AS "ref_number",
        r.number::text AS "report_number",
        r.source_domain AS "source_domain",
-       array_to_string(r.submitters, ', ') AS "submitters",
-       r.text AS "text",
-       r.title AS "title",
+       {q("array_to_string(r.submitters, ', ')")} AS "submitters",
+       {q("r.text")} AS "text",
+       {q("r.title")} AS "title",
        r.url AS "url",
-       array_to_string({_AIID_TAGS}, ', ') AS "tags"
+       {q(f"array_to_string({_AIID_TAGS}, ', ')")} AS "tags"
 FROM incidents_report r ORDER BY r.number
 ) TO STDOUT WITH (FORMAT csv, HEADER true, FORCE_QUOTE *, ESCAPE '\\')"""  # noqa: S608
 
@@ -112,8 +113,8 @@ SELECT array_to_json(s.authors) AS "authors",
        s.source_domain AS "source_domain",
        CASE WHEN s.submitter_name = '' THEN '[]'::json
             ELSE json_build_array(s.submitter_name) END AS "submitters",
-       s.text AS "text",
-       s.title AS "title",
+       {q("s.text")} AS "text",
+       {q("s.title")} AS "title",
        s.url AS "url"
 FROM incidents_submission s WHERE {PENDING} ORDER BY s.created_at, s.id
 ) TO STDOUT WITH (FORMAT csv, HEADER true)"""  # noqa: S608

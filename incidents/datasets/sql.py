@@ -17,6 +17,17 @@ def defused(expression: str) -> str:
     )
 
 
+def formula_quoted(expression: str) -> str:
+    """The AIID-compatible files' lighter defusing: a leading quote before a cell that starts
+    like a formula, nothing else changed, so that `import_aiid` takes it off again
+    (`incidents.importers.cells.clean_text`) and the round trip stays exact."""
+    return (
+        f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@') "
+        f"AND {expression} !~ '^-?[0-9,.]+$' "
+        f"THEN '''' || {expression} ELSE {expression} END"
+    )
+
+
 # Boolean columns of the snapshot tables: CSV spells them true/false (COPY would write t/f).
 BOOLEAN_COLUMNS = frozenset({"flagged", "includes_preliminary_experiments"})
 

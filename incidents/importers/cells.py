@@ -22,8 +22,14 @@ class CellError(ValueError):
     pass
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
 def clean_text(value: str) -> str:
-    """PostgreSQL text cannot hold NUL characters; everything else is kept as written."""
+    """PostgreSQL text cannot hold NUL characters; everything else is kept as written, except
+    the quote our own snapshots put before a formula-like cell (`formula_quoted`)."""
+    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+        value = value[1:]
     return value.replace("\x00", "")
 
 

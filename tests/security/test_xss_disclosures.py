@@ -254,12 +254,6 @@ def test_it_defuses_formulas_in_the_dataset_snapshot_csv(tmp_path):
     assert [c for c in cells["registry"] if c.startswith(FORMULA_STARTS)] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="incidents/datasets/aiid.py: the AIID-compatible CSVs under mongodump_full_snapshot/ "
-    "(incidents.csv, reports.csv) are COPY'd without sql.defused(), so a title such as "
-    "=HYPERLINK(...) reaches the public download as a live spreadsheet formula",
-)
 @pytest.mark.django_db(transaction=True)
 def test_it_defuses_formulas_in_the_aiid_compatible_snapshot_csv(tmp_path):
     cells = snapshot_formula_cells(tmp_path / "snapshot")
