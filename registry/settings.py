@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
         "submissions": env_str("SUBMISSION_THROTTLE", "10/hour"),
         "login": env_str("LOGIN_THROTTLE", "10/min"),
     },
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "registry.api_pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Behind a reverse proxy set NUM_PROXIES so throttles use the client's address; unset, the
     # X-Forwarded-For header is ignored (clients could otherwise forge it to dodge limits).

@@ -107,14 +107,7 @@ API_LIST_ENDPOINTS = (
     "/api/v1/incidents/",
     "/api/v1/lookup/",
     "/api/v1/reports/",
-    pytest.param(
-        "/api/v1/submissions/",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="incidents/api/submissions.py: ?page=<not a number> answers 404 "
-            "(DRF PageNumberPagination 'Invalid page.'), not 200 or 400",
-        ),
-    ),
+    "/api/v1/submissions/",
     "/api/v1/submissions/duplicates/",
     "/api/v1/taxonomies/",
     "/api/v1/venues/",
