@@ -89,14 +89,17 @@ def ensure_corpus(
                 with psycopg.connect(url) as conn:
                     counts = conn.execute(
                         "SELECT (SELECT count(*) FROM incidents_incident),"
-                        " (SELECT count(*) FROM incidents_report)"
+                        " (SELECT count(*) FROM incidents_report),"
+                        " (SELECT count(*) FROM incidents_incident"
+                        "  WHERE search_vector IS NOT NULL)"
                     ).fetchone()
-                if counts == (incidents, reports):
+                if counts == (incidents, reports, incidents):
                     print(
                         f"corpus: reusing database {name} ({incidents:,} incidents, "
                         f"{reports:,} reports)",
                         flush=True,
                     )
+                    _migrate(url)
                     return url
             except psycopg.Error:
                 pass
@@ -125,6 +128,15 @@ def ensure_corpus(
         raise SystemExit(1)
     print(f"corpus: ready in {time.perf_counter() - started:.1f} s", flush=True)
     return url
+
+
+def _migrate(url: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+    )
 
 
 def _copy(conn, table: str, columns: list[str], rows) -> None:  # type: ignore[no-untyped-def]

@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A reviewer's recommendation and a chair's decision share one set of choices.
+    "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "emissions.models.conference.Recommendation"},
 }
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

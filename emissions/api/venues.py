@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from emissions.exports import ExportOptions, UnknownExportFormat, exporter_for, identifiers
 from emissions.exports.exporters import ExportUnavailable
 from emissions.models import Disclosure, ExportJob, ReviewAssignment, Venue
+from emissions.models.conference import Recommendation
 from emissions.services.assignment import (
     AssignmentRefused,
     assignment_add,
@@ -141,7 +142,7 @@ class AnswerSerializer(serializers.Serializer):
 
 class ReviewInSerializer(serializers.Serializer):
     completeness = serializers.IntegerField(min_value=1, max_value=5)
-    recommendation = serializers.ChoiceField(choices=["verify", "request_changes", "reject"])
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
     comments = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     answers = serializers.DictField(child=AnswerSerializer())
 
@@ -162,7 +163,7 @@ class ReviewOutSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=["verify", "request_changes", "reject"])
+    decision = serializers.ChoiceField(choices=Recommendation.choices)
     reason = serializers.CharField(max_length=5000)
 
 

@@ -23,3 +23,18 @@ def test_it_answers_an_unknown_page_with_the_html_not_found_page(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "<h1>Not found</h1>" in response.content.decode()
+
+
+def test_it_shows_reviewers_their_queue_and_venues_in_the_menu(client, world):
+    client.force_login(world.reviewer)
+    html = client.get("/").content.decode()
+    assert 'href="/disclosures/review/"' in html
+    assert 'href="/venues/"' in html
+    assert 'href="/submit/queue/"' not in html
+
+
+def test_it_shows_editors_the_submissions_queue_in_the_menu(client, world):
+    client.force_login(world.editor)
+    html = client.get("/").content.decode()
+    assert 'href="/submit/queue/"' in html
+    assert 'href="/venues/"' not in html

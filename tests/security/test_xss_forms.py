@@ -183,14 +183,7 @@ def test_it_keeps_hostile_review_answers_inert(client, world, in_review):
 @pytest.mark.parametrize(
     "field",
     [
-        pytest.param(
-            "comments",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="templates/venues/review_form.html line 23: form.comments.errors is never "
-                "rendered, so a refused comment (NUL byte) re-shows the form with no message",
-            ),
-        ),
+        "comments",
         "justification_acl-c1",
     ],
 )
