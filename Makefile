@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	@if [ "$(LOAD_DEMO)" != "0" ]; then $(PY) manage.py load_demo; fi
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -35,6 +35,7 @@ ACCOUNTS = [
     ("demo-researcher", "demo-researcher@demo-lab.example", Role.RESEARCHER, "Demo Lab"),
     ("demo-reviewer", "demo-reviewer@review-institute.example", Role.REVIEWER, "Review Institute"),
     ("demo-chair", "demo-chair@conference.example", Role.CHAIR, "Demo Conference"),
+    ("demo-editor", "demo-editor@registry.example", Role.EDITOR, "Registry"),
 ]
 
 

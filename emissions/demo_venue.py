@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from emissions.demo import DEMO_PASSWORD
 from emissions.estimator import estimate_training_footprint, parse_disclosure
 from emissions.models import Disclosure, Venue
 from emissions.services.assignment import assignments_auto
@@ -28,7 +29,7 @@ from registry.models import User
 
 VENUE_SLUG = "demo"
 DEMO_PASSWORD_ENV = "DEMO_PASSWORD"  # noqa: S105 - the variable's name, not a password
-DEFAULT_DEMO_PASSWORD = "demo-password"  # noqa: S105 - demo accounts on a local machine
+DEFAULT_DEMO_PASSWORD = DEMO_PASSWORD  # one published password for every demo account
 
 
 @dataclass(frozen=True)
