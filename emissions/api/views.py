@@ -66,6 +66,22 @@ ACTION_DOCS = {
 }
 
 
+def _workflow_action(name: str, url_path: str | None = None) -> Any:
+    """The POST action for one workflow transition: every one takes the same body, is checked
+    the same way and answers the same shapes, so only its name and summary differ."""
+
+    def post(self: DisclosureViewSet, request: Request, pk: str) -> Response:
+        return self._transition(request, name)
+
+    post.__name__ = post.__qualname__ = name
+    routed = action(detail=True, methods=["post"], url_path=url_path)(post)
+    return extend_schema(
+        summary=ACTION_DOCS[name],
+        request=s.ActionSerializer,
+        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
+    )(routed)
+
+
 class DisclosurePagination(RegistryCursorPagination):
     """The catalog's cursor pagination, documenting the page size range it enforces."""
 
@@ -253,68 +269,13 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
             raise exceptions.ValidationError(field_errors(error)) from None
         return Response(s.DisclosureSerializer(updated, context={"request": request}).data)
 
-    @extend_schema(
-        summary=ACTION_DOCS["submit"],
-        request=s.ActionSerializer,
-        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
-    )
-    @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str) -> Response:
-        return self._transition(request, "submit")
-
-    @extend_schema(
-        summary=ACTION_DOCS["withdraw"],
-        request=s.ActionSerializer,
-        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
-    )
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, pk: str) -> Response:
-        return self._transition(request, "withdraw")
-
-    @extend_schema(
-        summary=ACTION_DOCS["claim"],
-        request=s.ActionSerializer,
-        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
-    )
-    @action(detail=True, methods=["post"])
-    def claim(self, request: Request, pk: str) -> Response:
-        return self._transition(request, "claim")
-
-    @extend_schema(
-        summary=ACTION_DOCS["release"],
-        request=s.ActionSerializer,
-        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
-    )
-    @action(detail=True, methods=["post"])
-    def release(self, request: Request, pk: str) -> Response:
-        return self._transition(request, "release")
-
-    @extend_schema(
-        summary=ACTION_DOCS["request_changes"],
-        request=s.ActionSerializer,
-        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
-    )
-    @action(detail=True, methods=["post"], url_path="request-changes")
-    def request_changes(self, request: Request, pk: str) -> Response:
-        return self._transition(request, "request_changes")
-
-    @extend_schema(
-        summary=ACTION_DOCS["verify"],
-        request=s.ActionSerializer,
-        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
-    )
-    @action(detail=True, methods=["post"])
-    def verify(self, request: Request, pk: str) -> Response:
-        return self._transition(request, "verify")
-
-    @extend_schema(
-        summary=ACTION_DOCS["reject"],
-        request=s.ActionSerializer,
-        responses=documented_responses(400, 401, 403, 404, 409, ok=s.DisclosureSerializer),
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request: Request, pk: str) -> Response:
-        return self._transition(request, "reject")
+    submit = _workflow_action("submit")
+    withdraw = _workflow_action("withdraw")
+    claim = _workflow_action("claim")
+    release = _workflow_action("release")
+    request_changes = _workflow_action("request_changes", url_path="request-changes")
+    verify = _workflow_action("verify")
+    reject = _workflow_action("reject")
 
 
 class DisclosureAssignView(JSONOnly, APIView):
