@@ -36,6 +36,10 @@ def main() -> int:
     return 1 if failures else 0
 
 
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def _table(rows: list[dict]) -> str:
     headers = ["benchmark", "figure", "value", "unit", "target", "baseline", "ratio", "ok"]
     lines = [
