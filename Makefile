@@ -11,7 +11,7 @@ ifeq ($(FAST),1)
 PYTEST_ARGS += -m "not slow"
 endif
 
-.PHONY: run test lint bench db-stop clean-db
+.PHONY: venv run test lint bench db-stop clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+venv: $(STAMP)
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
