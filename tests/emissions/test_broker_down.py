@@ -1,0 +1,58 @@
+"""The broker is down when a researcher submits: the submission is saved, and once the broker
+is back the periodic sweep gets it recomputed. Nothing is lost in between."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from emissions.models import Disclosure
+from emissions.services.workflow import disclosure_submit
+from emissions.tasks import sweep_stuck_disclosures
+from registry.celery import app as celery_app
+from tests.emissions.conftest import make_disclosure
+
+# Nothing listens on port 1: publishing a task fails at once, as with a broker that is down.
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def broker_down():
+    conf = celery_app.conf
+    saved = (conf.task_always_eager, conf.broker_url)
+    conf.task_always_eager, conf.broker_url = False, UNREACHABLE_BROKER
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    yield
+    conf.task_always_eager, conf.broker_url = saved
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+def test_it_keeps_a_submission_made_while_the_broker_is_down_and_recomputes_it_later(
+    world, broker_down, caplog
+):
+    draft = make_disclosure(world, "draft")
+
+    with caplog.at_level("WARNING"):
+        submitted = disclosure_submit(disclosure_id=draft.pk, actor=world.researcher)
+
+    stored = Disclosure.objects.get(pk=draft.pk)
+    assert (submitted.state, stored.state, stored.recomputations.count()) == (
+        "submitted",
+        "submitted",
+        0,
+    )
+    assert f"could not enqueue recomputation of disclosure {draft.pk}" in caplog.text
+
+    # The broker comes back (here: tasks run in-process again) and the sweep runs later.
+    celery_app.conf.task_always_eager = True
+    Disclosure.objects.filter(pk=draft.pk).update(
+        submitted_at=timezone.now() - timedelta(minutes=30)
+    )
+    assert sweep_stuck_disclosures.apply().get() == 1
+    assert stored.recomputations.count() == 1
