@@ -34,12 +34,11 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
-        token = _request_id.set(request_id)
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware chain
+        # has returned, and those lines must carry the id too. The next request sets its own.
+        _request_id.set(request_id)
         request.request_id = request_id  # type: ignore[attr-defined]
-        try:
-            response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
 

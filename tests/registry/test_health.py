@@ -38,3 +38,27 @@ def test_it_shows_editors_the_submissions_queue_in_the_menu(client, world):
     html = client.get("/").content.decode()
     assert 'href="/submit/queue/"' in html
     assert 'href="/venues/"' not in html
+
+
+def test_it_stamps_log_lines_with_the_request_id(client, db):
+    import logging
+
+    from registry.middleware import RequestIdLogFilter
+
+    class Capture(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.records: list[logging.LogRecord] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.records.append(record)
+
+    handler = Capture()
+    handler.addFilter(RequestIdLogFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        client.get("/no-such-page/", HTTP_X_REQUEST_ID="req42")
+    finally:
+        logger.removeHandler(handler)
+    assert [r.request_id for r in handler.records] == ["req42"]
