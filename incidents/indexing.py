@@ -99,6 +99,8 @@ REPORT_FIELDS_ONLY_SQL = f"""
 UPDATE incidents_report r SET {REPORT_FIELDS_SQL}
 WHERE r.number IN (
     SELECT ri.report_id FROM incidents_report_incidents ri WHERE ri.incident_id = ANY(%(ids)s))
+  -- Reports whose whole document was just refreshed already have these fields.
+  AND NOT r.number = ANY(%(done)s)
 """
 
 # Report vectors are reused (ts_filter picks their title or body lexemes), so reports are
@@ -231,7 +233,7 @@ def refresh_search_vectors(
             incidents.update(row[0] for row in cursor.fetchall())
         ids = sorted(incidents)
         if ids:
-            cursor.execute(REPORT_FIELDS_ONLY_SQL, {"ids": ids})
+            cursor.execute(REPORT_FIELDS_ONLY_SQL, {"ids": ids, "done": reports})
             cursor.execute(INCIDENT_DOCUMENT_SQL, {"ids": ids})
         if ids or reports:
             cursor.execute(VOCABULARY_ADD_SQL, {"ids": ids, "numbers": reports})
