@@ -35,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import record  # noqa: E402
 
+# The snapshot format is written once, by the tests' snapshot factory.
+from tests.factories.aiid import INCIDENT_HEADER, REPORT_HEADER, SUBMISSION_HEADER  # noqa: E402
+
 TARGET_FIRST_S = 30.0  # issue #2
 TARGET_RERUN_S = 15.0  # issue #2
 TARGET_PEAK_MB = 600.0  # our own budget: "reasonable" for a 55 MB snapshot
@@ -52,57 +55,6 @@ MIT_VALUES = [
         "7. AI system safety, failures, and limitations",
         "7.3. Lack of capability or robustness",
     ),
-]
-INCIDENT_HEADER = [
-    "_id",
-    "incident_id",
-    "date",
-    "reports",
-    "Alleged deployer of AI system",
-    "Alleged developer of AI system",
-    "Alleged harmed or nearly harmed parties",
-    "description",
-    "title",
-]
-REPORT_HEADER = [
-    "_id",
-    "authors",
-    "date_downloaded",
-    "date_modified",
-    "date_published",
-    "date_submitted",
-    "description",
-    "epoch_date_downloaded",
-    "epoch_date_modified",
-    "epoch_date_published",
-    "epoch_date_submitted",
-    "image_url",
-    "language",
-    "ref_number",
-    "report_number",
-    "source_domain",
-    "submitters",
-    "text",
-    "title",
-    "url",
-    "tags",
-]
-SUBMISSION_HEADER = [
-    "authors",
-    "date_downloaded",
-    "date_modified",
-    "date_published",
-    "date_submitted",
-    "image_url",
-    "incident_date",
-    "incident_id",
-    "language",
-    "mongodb_id",
-    "source_domain",
-    "submitters",
-    "text",
-    "title",
-    "url",
 ]
 
 
