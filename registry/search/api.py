@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from incidents.api.conventions import ErrorSerializer
 from registry.search.engine import HIT_TYPES, SORT_ORDERS, SearchResult, SearchUnavailable
 from registry.search.facets import CATALOG_FACETS, DISCLOSURE_FACETS
 from registry.search.params import (
@@ -28,15 +29,6 @@ from registry.search.params import (
 from registry.search.service import search_run
 
 API_PARAMETERS = SEARCH_PARAMETERS | {"format"}
-
-
-class ErrorItemSerializer(serializers.Serializer):
-    field = serializers.CharField(allow_null=True)
-    message = serializers.CharField()
-
-
-class SearchErrorSerializer(serializers.Serializer):
-    errors = ErrorItemSerializer(many=True)
 
 
 class HitSerializer(serializers.Serializer):
@@ -132,8 +124,8 @@ class SearchAPIView(APIView):
         parameters=PARAMETERS,
         responses={
             200: SearchResponseSerializer,
-            400: OpenApiResponse(SearchErrorSerializer, description="A parameter is invalid."),
-            503: OpenApiResponse(SearchErrorSerializer, description="The search timed out."),
+            400: OpenApiResponse(ErrorSerializer, description="A parameter is invalid."),
+            503: OpenApiResponse(ErrorSerializer, description="The search timed out."),
         },
         tags=["search"],
     )
