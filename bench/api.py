@@ -38,30 +38,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import wrk_run  # noqa: E402
+
 HTTP_SECONDS = int(os.environ.get("BENCH_HTTP_S", "10"))
 EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "1000000"))
 EXPORT_DATABASE = "bench_api_export"
 CONNECTIONS = 8
 ROUNDS = 3
 PAGE_SIZE = 50
-
-WRK_SCRIPT = r"""
-local paths = {}
-local i = 0
-init = function(args) for _, p in ipairs(args) do table.insert(paths, p) end end
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
-    '"errors": %d, "status": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
-end
-"""
 
 
 # --- The framework floor: plain Django views over the same queries -------------------------
@@ -275,40 +259,26 @@ def _status(url: str) -> int:
         return 0
 
 
-def _wrk(base: str, paths: list[str], seconds: int, script: Path) -> dict[str, float]:
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{CONNECTIONS}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(script),
-        base + paths[0],
-        "--",
-        *paths,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    summary = json.loads(output.strip().splitlines()[-1])
+def _wrk(base: str, paths: list[str], seconds: int) -> dict[str, float]:
+    summary = wrk_run(base, paths, connections=CONNECTIONS, seconds=seconds)
+    socket_errors = summary["connect"] + summary["read"] + summary["write"] + summary["timeout"]
     return {
         "rps": summary["requests"] / (summary["duration_us"] / 1e6),
         "p50_ms": summary["p50_us"] / 1000,
         "p95_ms": summary["p95_us"] / 1000,
-        "errors": summary["errors"] + summary["status"],
+        "errors": socket_errors + summary["status"],
     }
 
 
 def _alternating(
-    base: str, api_paths: list[str], floor_paths: list[str], script: Path
+    base: str, api_paths: list[str], floor_paths: list[str]
 ) -> tuple[dict[str, float], dict[str, float]]:
     """API and floor measured in alternating rounds, keeping each side's best round: on a
     shared machine the load changes from one second to the next, and back-to-back runs
     would compare the two sides under different loads."""
     seconds = max(1, HTTP_SECONDS // ROUNDS)
     rounds = [
-        (_wrk(base, api_paths, seconds, script), _wrk(base, floor_paths, seconds, script))
-        for _ in range(ROUNDS)
+        (_wrk(base, api_paths, seconds), _wrk(base, floor_paths, seconds)) for _ in range(ROUNDS)
     ]
     best_api = max((api for api, _ in rounds), key=lambda r: r["rps"])
     best_floor = max((floor for _, floor in rounds), key=lambda r: r["rps"])
@@ -344,8 +314,6 @@ def http_benchmark(record: Any) -> None:
         (settings_dir / "bench_api_settings.py").write_text(
             "from registry.settings import *  # noqa: F403\nROOT_URLCONF = 'bench.api'\n"
         )
-        script = settings_dir / "paths.lua"
-        script.write_text(WRK_SCRIPT)
         server, base = _start_gunicorn(database_url, settings_dir)
         try:
             search = ["/api/v1/search/?q=facial+recognition", "/api/v1/search/?q=chatbot"]
@@ -353,7 +321,7 @@ def http_benchmark(record: Any) -> None:
                 _status(base + path)  # warm both workers' connections and caches
             print(f"api: {CONNECTIONS} connections, {HTTP_SECONDS} s per endpoint", flush=True)
             for name, api_paths, floor_paths in cases:
-                api, floor = _alternating(base, api_paths, floor_paths, script)
+                api, floor = _alternating(base, api_paths, floor_paths)
                 print(f"  {name}: API {api}  floor {floor}", flush=True)
                 ratio = floor["rps"] / api["rps"] if api["rps"] else float("inf")
                 record(
@@ -375,7 +343,7 @@ def http_benchmark(record: Any) -> None:
                     ratio=api["p95_ms"] / floor["p95_ms"] if floor["p95_ms"] else None,
                 )
             if _status(base + search[0]) == 200:
-                result = _wrk(base, search, HTTP_SECONDS, script)
+                result = _wrk(base, search, HTTP_SECONDS)
                 print(f"  search: {result}", flush=True)
                 record(bench="api", figure="search throughput", value=result["rps"], unit="req/s")
                 record(bench="api", figure="search p95", value=result["p95_ms"], unit="ms")

@@ -54,3 +54,57 @@ def record(
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(asdict(row)) + "\n")
     return row
+
+
+# wrk's Lua hooks: cycle through the paths given after `--`, and print one JSON summary line.
+WRK_SCRIPT = r"""
+local paths = {}
+local i = 0
+init = function(args) for _, p in ipairs(args) do table.insert(paths, p) end end
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
+    '"max_us": %d, "connect": %d, "read": %d, "write": %d, "timeout": %d, "status": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.timeout, e.status))
+end
+"""
+
+
+def wrk_run(
+    base_url: str, paths: list[str], *, connections: int, seconds: int, timeout_s: int = 10
+) -> dict[str, int]:
+    """GET `paths` in turn against `base_url` with wrk; wrk's summary (latencies in us, error
+    counts by kind: socket connect/read/write/timeout, and non-2xx/3xx `status`)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(WRK_SCRIPT)
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                f"{timeout_s}s",
+                "-s",
+                handle.name,
+                base_url + paths[0],
+                "--",
+                *paths,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    return json.loads(output.strip().splitlines()[-1])

@@ -8,14 +8,12 @@ under 500 ms. Throttling is raised for the run: it would otherwise answer 429s b
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -23,30 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import record  # noqa: E402
+from bench.common import record, wrk_run  # noqa: E402
 from bench.corpus import ensure_corpus  # noqa: E402
 
 DURATION_S = int(os.environ.get("LOAD_DURATION_S", "60"))
 PROBE_S = 8
 WORKERS = 4
-
-LUA = r"""
-local paths = {}
-local i = 0
-init = function(args) for _, p in ipairs(args) do table.insert(paths, p) end end
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, ' ..
-    '"max_us": %d, "connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
-end
-"""
 
 
 def _free_port() -> int:
@@ -57,8 +37,16 @@ def _free_port() -> int:
 
 def _paths() -> list[str]:
     rng = random.Random(1)
-    terms = ["chatbot", "facial recognition", "deepfake election", "autonomous vehicle crash",
-             "hiring", "ba", "ko", '"content moderation"']
+    terms = [
+        "chatbot",
+        "facial recognition",
+        "deepfake election",
+        "autonomous vehicle crash",
+        "hiring",
+        "ba",
+        "ko",
+        '"content moderation"',
+    ]
     paths: list[str] = []
     for _ in range(50):
         paths += [
@@ -79,13 +67,10 @@ def _paths() -> list[str]:
     return paths
 
 
-def _wrk(port: int, connections: int, seconds: int, script: Path, paths: list[str]) -> dict:
-    out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "5s",
-         "-s", str(script), f"http://127.0.0.1:{port}", "--", *paths],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def _wrk(port: int, connections: int, seconds: int, paths: list[str]) -> dict:
+    return wrk_run(
+        f"http://127.0.0.1:{port}", paths, connections=connections, seconds=seconds, timeout_s=5
+    )
 
 
 def main() -> int:
@@ -95,17 +80,37 @@ def main() -> int:
     url = ensure_corpus()
     port = _free_port()
     env = {
-        **os.environ, "DATABASE_URL": url, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1",
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
         "SECRET_KEY": "load-test-secret-key-that-is-long-enough-for-django-checks-0123456",
-        "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "WARNING",
-        "API_THROTTLE_ANON": "1000000/min", "API_THROTTLE_USER": "1000000/min",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "API_THROTTLE_ANON": "1000000/min",
+        "API_THROTTLE_USER": "1000000/min",
     }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-                   cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "registry.wsgi", "--workers", str(WORKERS),
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "registry.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -114,31 +119,50 @@ def main() -> int:
                     break
             time.sleep(0.2)
         paths = _paths()
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-            handle.write(LUA)
-            script = Path(handle.name)
-        _wrk(port, 4, 3, script, paths)  # warm caches and connections
+        _wrk(port, 4, 3, paths)  # warm caches and connections
         probes = {}
         for connections in (2, 4, 8, 16):
-            result = _wrk(port, connections, PROBE_S, script, paths)
+            result = _wrk(port, connections, PROBE_S, paths)
             probes[connections] = result["requests"] / (result["duration_us"] / 1e6)
-            print(f"load: probe c={connections}: {probes[connections]:.0f} req/s, "
-                  f"p99 {result['p99_us'] / 1000:.0f} ms", flush=True)
+            print(
+                f"load: probe c={connections}: {probes[connections]:.0f} req/s, "
+                f"p99 {result['p99_us'] / 1000:.0f} ms",
+                flush=True,
+            )
         best = max(probes.values())
         saturating = min(c for c, rps in probes.items() if rps >= 0.95 * best)
-        result = _wrk(port, saturating, DURATION_S, script, paths)
+        result = _wrk(port, saturating, DURATION_S, paths)
         errors = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
         throughput = result["requests"] / (result["duration_us"] / 1e6)
         print(f"load: {DURATION_S} s at c={saturating}: {result}", flush=True)
-        record(bench="load", figure=f"mixed traffic throughput (c={saturating})",
-               value=throughput, unit="req/s", target="-", baseline="")
+        record(
+            bench="load",
+            figure=f"mixed traffic throughput (c={saturating})",
+            value=throughput,
+            unit="req/s",
+            target="-",
+            baseline="",
+        )
         record(bench="load", figure="p50 latency", value=result["p50_us"] / 1000, unit="ms")
         record(bench="load", figure="p95 latency", value=result["p95_us"] / 1000, unit="ms")
-        record(bench="load", figure="p99 latency", value=result["p99_us"] / 1000, unit="ms",
-               target="< 500 ms", baseline="500 ms target", ratio=result["p99_us"] / 500_000,
-               ok=result["p99_us"] < 500_000)
-        record(bench="load", figure="errors (non-2xx/3xx, timeouts, socket)", value=errors,
-               unit="responses", target="0", ok=errors == 0)
+        record(
+            bench="load",
+            figure="p99 latency",
+            value=result["p99_us"] / 1000,
+            unit="ms",
+            target="< 500 ms",
+            baseline="500 ms target",
+            ratio=result["p99_us"] / 500_000,
+            ok=result["p99_us"] < 500_000,
+        )
+        record(
+            bench="load",
+            figure="errors (non-2xx/3xx, timeouts, socket)",
+            value=errors,
+            unit="responses",
+            target="0",
+            ok=errors == 0,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)
