@@ -414,8 +414,8 @@ from pathlib import Path
 import django
 django.setup()
 from django.db import connection, transaction
-from incidents.datasets import sql
-from incidents.datasets.snapshot import _SnapshotWriter
+from datasets import sql
+from datasets.snapshot import _SnapshotWriter
 
 mode, out = sys.argv[1], Path(sys.argv[2])
 columns = sql.csv_copy(sql.REPORT_COLUMNS, sql.REPORT_FROM, defuse=sql.REPORT_TEXT)

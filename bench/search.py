@@ -249,7 +249,7 @@ def build_search_documents() -> None:
     """The search service's own rebuild (the one `manage.py search_index --rebuild` runs)."""
     from django.db import connection
 
-    from registry.search.pg_index import search_rebuild_postgres
+    from search.pg_index import search_rebuild_postgres
 
     with connection.cursor() as cursor:
         for name in BULK_INDEXES:
@@ -311,8 +311,8 @@ def measure(cases: list[Case], *, runs: int) -> list[dict[str, object]]:
     from django.db import connection, transaction
     from django.http import QueryDict
 
-    from registry.search.params import search_query_from_params
-    from registry.search.service import search_run
+    from search.params import search_query_from_params
+    from search.service import search_run
 
     def query_of(case: Case) -> object:
         params = QueryDict(mutable=True)

@@ -2,26 +2,26 @@
 
 `schedule_reindex` is called by services inside their transaction; the work runs on commit.
 PostgreSQL's stored search documents (the columns of migration 0004_search_documents) are
-refreshed here; when the Elasticsearch engine is on, the same ids are also sent to a Celery
-task that indexes or deletes them in the cluster. PostgreSQL stays the source of truth:
+refreshed here; then `registry.signals.documents_changed` announces the ids, and the search app
+(with the Elasticsearch engine on) sends them to a Celery task that indexes or deletes them in
+the cluster. PostgreSQL stays the source of truth:
 `manage.py search_index --rebuild` recomputes everything from the rows.
 
 A report's document: its title (weight A), description (B) and text (D). An incident's
 document: its title (A), description (B), its reports' titles (C) and texts (D). The title
 alone is also stored (`search_title`): the search ranks every match by it first, because
-ranking the whole document of every match of a common word is too slow (registry/search/pg.py).
+ranking the whole document of every match of a common word is too slow (search/pg.py).
 """
 
 # ruff: noqa: S608 -- statements are assembled from constants; user values are bound parameters.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
-logger = logging.getLogger("registry.search")
+from registry.signals import documents_changed
 
 # Text beyond this many characters of one report is not indexed (to_tsvector and the 1 MB
 # tsvector limit both set a ceiling; news articles are far shorter).
@@ -29,7 +29,7 @@ REPORT_TEXT_MAX_CHARS = 100_000
 # An incident's document takes the text of at most this many reports (all their titles count).
 INCIDENT_BODY_MAX_REPORTS = 40
 
-# Facet terms are "<facet>:<value>"; registry/search/facets.py names and labels them. The
+# Facet terms are "<facet>:<value>"; search/facets.py names and labels them. The
 # listed ones go to `search_facets` (counted in the sidebar), the filter-only ones to
 # `search_filters`. "year" is the incident's year (a report's earliest incident's; an issue,
 # which has no incident, its publication year), so the year facet agrees with the date filter.
@@ -245,23 +245,10 @@ def rebuild_search_vocabulary() -> None:
         cursor.execute(VOCABULARY_REBUILD_SQL)
 
 
-def _elasticsearch_enabled() -> bool:
-    from django.conf import settings
-
-    return getattr(settings, "SEARCH_ENGINE", "postgres") == "elasticsearch"
-
-
 def _after_commit(incidents: Sequence[int], reports: Sequence[int]) -> None:
     refresh_search_vectors(incident_ids=incidents, report_numbers=reports)
-    if _elasticsearch_enabled():
-        from registry.search.tasks import search_sync_documents
-
-        try:
-            search_sync_documents.delay(incident_ids=list(incidents), report_numbers=list(reports))
-        except Exception:
-            # A broker that is down must not fail a write that has committed; the index
-            # catches up with the next change or `search_index --rebuild`.
-            logger.exception("could not enqueue the Elasticsearch sync of %s", incidents)
+    # Other engines (the search app's Elasticsearch sync) listen; the catalog does not know them.
+    documents_changed.send(sender=_after_commit, incident_ids=incidents, report_numbers=reports)
 
 
 def schedule_reindex(
@@ -269,9 +256,9 @@ def schedule_reindex(
 ) -> None:
     """Refresh the search index for these records once the current transaction commits.
 
-    Side effects (on commit): the PostgreSQL search documents are recomputed in-process; with
-    the Elasticsearch engine on, a Celery task indexes the records (or deletes the ones that no
-    longer exist) in the cluster.
+    Side effects (on commit): the PostgreSQL search documents are recomputed in-process, then
+    `documents_changed` is sent (with the Elasticsearch engine on, the search app's receiver
+    queues a Celery task that indexes the records or deletes the ones that no longer exist).
     """
     incidents = list(incident_ids)
     reports = list(report_numbers)

@@ -8,5 +8,5 @@ urlpatterns = [
     path("", include("incidents.api.submission_urls")),
     path("", include("emissions.api.urls")),
     path("", include("emissions.api.venue_urls")),
-    path("search/", include("registry.search.api_urls")),
+    path("search/", include("search.api_urls")),
 ]

@@ -43,8 +43,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "registry",
+    # The core (registry) first, then the domains, then the layers that read them from above.
     "incidents",
     "emissions",
+    "search",
+    "datasets",
 ]
 
 MIDDLEWARE = [

@@ -10,11 +10,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("registry.account_urls")),
     path("api/v1/", include("registry.api_urls")),
-    path("search/", include("registry.search.urls")),
+    path("search/", include("search.urls")),
     path("submit/", include("incidents.submission_urls")),
     path("disclosures/", include("emissions.urls")),
     path("venues/", include("emissions.venue_urls")),
-    path("datasets/", include("incidents.dataset_urls")),
+    path("datasets/", include("datasets.urls")),
     path("", include("incidents.urls")),
 ]
 

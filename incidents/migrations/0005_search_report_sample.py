@@ -3,7 +3,7 @@
 "Every report" for a common word matches half the reports; counting them, or their facets,
 means visiting half the report table (the fat rows with the texts), which takes longer than the
 search. The search counts the matches in this partial index instead and multiplies by 32,
-flagging the total and the facet counts as estimates (registry/search/pg_sql.py).
+flagging the total and the facet counts as estimates (search/pg_sql.py).
 """
 
 from django.db import migrations

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from incidents.datasets.publishing import dataset_snapshot_build, dataset_snapshots
-from incidents.tasks import build_dataset_snapshot
+from datasets.publishing import dataset_snapshot_build, dataset_snapshots
+from datasets.tasks import build_dataset_snapshot
 from tests.factories.api import build_catalog
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from incidents.datasets.snapshot import export_snapshot
+from datasets.snapshot import export_snapshot
 from incidents.importers.aiid import AiidSnapshotImporter
 from incidents.models import (
     Classification,

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from incidents.datasets import classifications as classification_files
-from incidents.datasets.snapshot import SnapshotError, export_snapshot
+from datasets import classifications as classification_files
+from datasets.snapshot import SnapshotError, export_snapshot
 from tests.factories.api import RISK_DOMAIN, build_catalog, make_incident
 from tests.factories.emissions import DisclosureFactory
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from registry.search.engine import SearchQuery
-from registry.search.pg import PostgresEngine
-from registry.search.query import parse_query
+from search.engine import SearchQuery
+from search.pg import PostgresEngine
+from search.query import parse_query
 from tests.factories.emissions import T5_RUN, DisclosureFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from incidents.indexing import schedule_reindex
-from registry.search import es
-from registry.search.service import FALLBACK_NOTICE
+from search import es
+from search.service import FALLBACK_NOTICE
 from tests.search.es_fakes import down_client
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_it_schedules_the_elasticsearch_sync_on_commit(
     django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
     settings.SEARCH_ENGINE = "elasticsearch"
-    from registry.search import tasks
+    from search import tasks
 
     sent = []
     monkeypatch.setattr(tasks.search_sync_documents, "delay", lambda **kw: sent.append(kw))
@@ -65,7 +65,7 @@ def test_it_does_not_schedule_the_sync_without_elasticsearch(
     monkeypatch,
     django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
-    from registry.search import tasks
+    from search import tasks
 
     sent = []
     monkeypatch.setattr(tasks.search_sync_documents, "delay", lambda **kw: sent.append(kw))
@@ -80,7 +80,7 @@ def test_it_logs_rather_than_raises_when_the_sync_finds_the_cluster_down(
     corpus,
     elasticsearch_down,  # noqa: ANN001
 ) -> None:
-    from registry.search.tasks import search_sync_documents
+    from search.tasks import search_sync_documents
 
     incident = corpus.incidents["tay_tweets"]
 

@@ -29,8 +29,8 @@ ES_EXPECTED_FIRST = EXPECTED_FIRST
 
 @pytest.fixture
 def es_corpus(corpus, settings):  # noqa: ANN001, ANN201
-    from registry.search import es
-    from registry.search.es_index import search_rebuild_elasticsearch
+    from search import es
+    from search.es_index import search_rebuild_elasticsearch
 
     settings.ELASTICSEARCH_URL = ELASTICSEARCH_URL
     settings.SEARCH_ENGINE = "elasticsearch"
@@ -45,9 +45,9 @@ def es_corpus(corpus, settings):  # noqa: ANN001, ANN201
 @pytest.mark.django_db
 @pytest.mark.parametrize(("text", "expected"), ES_EXPECTED_FIRST)
 def test_it_ranks_the_expected_incident_first_on_the_cluster(es_corpus, text, expected) -> None:  # noqa: ANN001
-    from registry.search.engine import SearchQuery
-    from registry.search.es import ElasticsearchEngine
-    from registry.search.query import parse_query
+    from search.engine import SearchQuery
+    from search.es import ElasticsearchEngine
+    from search.query import parse_query
 
     result = ElasticsearchEngine().search(SearchQuery(parsed=parse_query(text)))
 
@@ -56,10 +56,10 @@ def test_it_ranks_the_expected_incident_first_on_the_cluster(es_corpus, text, ex
 
 @pytest.mark.django_db
 def test_it_counts_facets_on_the_cluster_as_postgres_does(es_corpus) -> None:  # noqa: ANN001
-    from registry.search.engine import SearchQuery
-    from registry.search.es import ElasticsearchEngine
-    from registry.search.pg import PostgresEngine
-    from registry.search.query import parse_query
+    from search.engine import SearchQuery
+    from search.es import ElasticsearchEngine
+    from search.pg import PostgresEngine
+    from search.query import parse_query
 
     query = SearchQuery(parsed=parse_query("chatbot"))
     on_cluster = ElasticsearchEngine().search(query)

@@ -7,16 +7,16 @@ import datetime
 import pytest
 from elasticsearch.dsl import Q
 
-from registry.search.engine import SearchQuery
-from registry.search.es import (
+from search.engine import SearchQuery
+from search.es import (
     TEXT_FIELDS,
     ElasticsearchEngine,
     build_search,
     catalog_index,
     text_query,
 )
-from registry.search.es_index import document_actions, search_sync_elasticsearch
-from registry.search.query import parse_query
+from search.es_index import document_actions, search_sync_elasticsearch
+from search.query import parse_query
 from tests.search.es_fakes import bulk_lines, recording_client
 
 FUZZY = {"fields": TEXT_FIELDS, "operator": "and", "fuzziness": "AUTO", "prefix_length": 1}

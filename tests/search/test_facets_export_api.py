@@ -11,9 +11,9 @@ import pytest
 
 from incidents.indexing import refresh_search_vectors
 from incidents.models import Incident, Report
-from registry.search.engine import SearchQuery
-from registry.search.pg import PostgresEngine
-from registry.search.query import parse_query
+from search.engine import SearchQuery
+from search.pg import PostgresEngine
+from search.query import parse_query
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from registry.search.engine import SearchQuery
-from registry.search.es import build_search
-from registry.search.query import parse_query
+from search.engine import SearchQuery
+from search.es import build_search
+from search.query import parse_query
 
 pytestmark = pytest.mark.django_db
 

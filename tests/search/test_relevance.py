@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from incidents.indexing import refresh_search_vectors
-from registry.search.engine import SearchQuery
-from registry.search.pg import PostgresEngine
-from registry.search.query import parse_query
+from search.engine import SearchQuery
+from search.pg import PostgresEngine
+from search.query import parse_query
 from tests.search.corpus import EXPECTED_FIRST
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_it_reaches_reports_through_the_best_incidents_when_too_many_match(
     corpus,
     monkeypatch,  # noqa: ANN001
 ) -> None:
-    from registry.search import pg
+    from search import pg
 
     monkeypatch.setattr(pg, "REPORT_DIRECT_LIMIT", 1)
 
@@ -138,7 +138,7 @@ def test_it_reaches_reports_through_the_best_incidents_when_too_many_match(
 
 
 def test_it_checks_phrases_in_reports_reached_through_incidents(corpus, monkeypatch) -> None:  # noqa: ANN001
-    from registry.search import pg
+    from search import pg
 
     monkeypatch.setattr(pg, "REPORT_DIRECT_LIMIT", 1)
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from registry.search.engine import SearchQuery
-from registry.search.pg import PostgresEngine
-from registry.search.query import parse_query
+from search.engine import SearchQuery
+from search.pg import PostgresEngine
+from search.query import parse_query
 from tests.search.es_fakes import recording_client
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_it_builds_a_fresh_elasticsearch_index_and_swaps_the_alias(
     settings,
     monkeypatch,  # noqa: ANN001
 ) -> None:
-    from registry.search import es
+    from search import es
 
     def answer(method: str, target: str, body: object) -> object:
         if target.split("?")[0].endswith("/_alias/registry-catalog"):

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from incidents.models import IncidentLink
-from registry.search.similarity import similar_incidents, similar_incidents_for_text
+from search.similarity import similar_incidents, similar_incidents_for_text
 
 pytestmark = pytest.mark.django_db
 

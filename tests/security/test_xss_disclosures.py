@@ -231,8 +231,8 @@ def test_it_defuses_formulas_in_the_venue_summary_csv(client, world, hostile_pap
 
 def snapshot_formula_cells(root) -> dict[str, list[str]]:  # noqa: ANN001
     """Cells holding a planted formula, by folder: the registry's own files and the AIID set."""
-    from incidents.datasets.aiid import AIID_FOLDER
-    from incidents.datasets.snapshot import export_snapshot
+    from datasets.aiid import AIID_FOLDER
+    from datasets.snapshot import export_snapshot
     from tests.factories.incidents import IncidentFactory, ReportFactory
 
     incident = IncidentFactory(title=FORMULAS["model_name"], description=FORMULAS["paper_title"])

@@ -1,0 +1,40 @@
+"""The datasets page and its downloads."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from datasets.publishing import dataset_file_path, dataset_snapshots
+from datasets.snapshot import MANIFEST
+
+CONTENT_TYPES = {".csv": "text/csv", ".jsonl": "application/jsonl", ".json": "application/json"}
+
+
+@require_safe
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    snapshots = dataset_snapshots()
+    return render(
+        request,
+        "datasets/list.html",
+        {"latest": snapshots[0] if snapshots else None, "older": snapshots[1:]},
+    )
+
+
+@require_safe
+def dataset_download(request: HttpRequest, name: str, relative: str) -> FileResponse:
+    path = dataset_file_path(name=name, relative=relative)
+    if path is None:
+        raise Http404("No such dataset file")
+    content_type = CONTENT_TYPES.get(path.suffix, "text/plain; charset=utf-8")
+    if path.suffix in (".csv", ".jsonl"):
+        content_type += "; charset=utf-8"
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=relative != MANIFEST,
+        filename=f"{name}-{relative.replace('/', '-')}",
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "public, max-age=86400, immutable"
+    return response

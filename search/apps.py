@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """Search reads the domains from above: they announce changed records through
+    `registry.signals.documents_changed`, which this app follows (see docs/architecture.md)."""
+
+    name = "search"
+    verbose_name = "Search"
+
+    def ready(self) -> None:
+        from registry.health import health_check_register
+        from registry.signals import documents_changed
+        from search.health import check_search
+        from search.indexing import documents_changed_sync
+
+        documents_changed.connect(documents_changed_sync, dispatch_uid="search.sync_documents")
+        health_check_register("search", check_search)

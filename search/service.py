@@ -1,0 +1,39 @@
+"""The search service: run a query on the configured engine, falling back to PostgreSQL when
+Elasticsearch cannot answer. Pages, the API and the export all come through here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+from search.engine import SearchQuery, SearchResult, SearchUnavailable, get_engine
+
+logger = logging.getLogger("search")
+
+FALLBACK_NOTICE = (
+    "The search cluster is not answering; these results come from the database instead "
+    "(no typo tolerance beyond the suggestions)."
+)
+
+
+def search_run(query: SearchQuery) -> SearchResult:
+    """Search with the configured engine. An Elasticsearch failure (cluster down, timeout)
+    falls back to PostgreSQL, the source of truth, with a notice on the result; a PostgreSQL
+    failure raises SearchUnavailable."""
+    engine = get_engine()
+    if engine.name == "postgres":
+        return engine.search(query)
+    try:
+        return engine.search(query)
+    except SearchUnavailable as exc:
+        logger.warning("elasticsearch unavailable, falling back to postgres: %s", exc)
+        result = get_engine("postgres").search(query)
+        return replace(result, notices=(*result.notices, FALLBACK_NOTICE))
+
+
+def search_rows(query: SearchQuery) -> Iterator[Mapping[str, Any]]:
+    """Every row of the whole result set, for the export. The export always reads
+    PostgreSQL: it is the source of truth, and a server-side cursor streams any size."""
+    yield from get_engine("postgres").iter_rows(query)

@@ -1,0 +1,97 @@
+"""The search page (/search/) and the streamed export of its whole result set."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from search.engine import (
+    HIT_TYPES,
+    SORT_ORDERS,
+    SearchQuery,
+    SearchResult,
+    SearchUnavailable,
+)
+from search.export import EXPORTERS, export_stream
+from search.params import SearchParamError, query_to_params, search_query_from_params
+from search.service import search_run
+
+
+def _link(query: SearchQuery, **changes: object) -> str:
+    return "?" + urlencode(query_to_params(query, **changes))
+
+
+def _facet_links(query: SearchQuery, result: SearchResult) -> list[dict[str, object]]:
+    """Each facet value with the URL that toggles it (page reset to 1)."""
+    groups = []
+    for facet in result.facets:
+        values = []
+        for value in facet.values:
+            current = {name: list(vals) for name, vals in query.facets.items()}
+            chosen = current.setdefault(facet.name, [])
+            if value.value in chosen:
+                chosen.remove(value.value)
+            else:
+                chosen.append(value.value)
+            params = [f"{name}:{v}" for name, vals in current.items() for v in vals]
+            values.append({"value": value, "url": _link(query, facet=params or None, page=None)})
+        groups.append({"facet": facet, "values": values})
+    return groups
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    context: dict[str, object] = {
+        "sort_orders": SORT_ORDERS,
+        "hit_types": HIT_TYPES,
+        "params": request.GET,
+    }
+    try:
+        query = search_query_from_params(request.GET, user=request.user)
+    except SearchParamError as exc:
+        context["error"] = str(exc)
+        return render(request, "search/search.html", context, status=400)
+    context["query"] = query
+    try:
+        result = search_run(query)
+    except SearchUnavailable as exc:
+        context["error"] = str(exc)
+        return render(request, "search/search.html", context, status=503)
+    page = query.page
+    context.update(
+        {
+            "result": result,
+            "facet_groups": _facet_links(query, result),
+            "previous_url": _link(query, page=str(page - 1)) if page > 1 else None,
+            "next_url": _link(query, page=str(page + 1)) if page < result.pages else None,
+            "export_csv": "export.csv" + _link(query, page=None, page_size=None),
+            "export_json": "export.json" + _link(query, page=None, page_size=None),
+            "suggestion_url": _link(query, q=result.suggestion, page=None)
+            if result.suggestion
+            else None,
+            "clear_url": _link(
+                query, facet=None, page=None, date_from=None, date_to=None, incident=None
+            ),
+        }
+    )
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+def search_export(request: HttpRequest, extension: str) -> HttpResponse:
+    """The whole result set of the page's query, streamed (any size, flat memory)."""
+    exporter = EXPORTERS[extension]
+    try:
+        query = search_query_from_params(request.GET, user=request.user)
+    except SearchParamError as exc:
+        return HttpResponse(f"{exc}\n", status=400, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(
+        export_stream(query, exporter, site_url=settings.SITE_URL),
+        content_type=exporter.content_type,
+    )
+    filename = f"search-{query.type}s.{exporter.extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
