@@ -87,12 +87,12 @@ def build_venue(papers: int):  # noqa: ANN201
     from django.contrib.auth.hashers import make_password
 
     from emissions.models import Disclosure
-    from emissions.services.assignment import assignments_auto
     from emissions.services.disclosures import disclosure_input_hash
     from emissions.services.recomputation import disclosure_recompute
-    from emissions.services.reviews import AnswerInput, review_submit
-    from emissions.services.venues import venue_add_reviewers, venue_create
     from registry.models import User
+    from venues.services.assignment import assignments_auto
+    from venues.services.reviews import AnswerInput, review_submit
+    from venues.services.venues import venue_add_reviewers, venue_create
 
     password = make_password(None)
     chair = User.objects.create(username="bench-chair", role="chair", password=password)
@@ -180,10 +180,10 @@ def main() -> int:
     from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
 
-    from emissions.exports import ExportOptions, exporter_for
-    from emissions.exports.collect import packet_data_for
-    from emissions.exports.packet import render_packet
-    from emissions.venue_selectors import venue_papers
+    from venues.exports import ExportOptions, exporter_for
+    from venues.exports.collect import packet_data_for
+    from venues.exports.packet import render_packet
+    from venues.selectors import venue_papers
 
     # Assignment emails would otherwise print 600 messages to the console.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

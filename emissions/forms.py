@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
 from emissions.estimator import load_catalog
-from emissions.models import Architecture, Disclosure, EmissionsBasis, Method, Venue
+from emissions.models import Architecture, Disclosure, EmissionsBasis, Method
+from emissions.models.disclosure import venue_model
 from emissions.services.disclosures import IMPORT_MAX_BYTES, DisclosureFields
 from incidents.models import Entity
 from registry.models import Role, User
@@ -147,7 +148,7 @@ class DisclosureForm(forms.Form):
     doi = forms.CharField(max_length=200, required=False, label="DOI")
     arxiv_id = forms.CharField(max_length=40, required=False, label="arXiv id")
     venue = forms.ModelChoiceField(
-        queryset=Venue.objects.all(), required=False, to_field_name="slug"
+        queryset=venue_model().objects.all(), required=False, to_field_name="slug"
     )
     venue_submission_id = forms.CharField(max_length=100, required=False)
     claim_energy_kwh = forms.FloatField(required=False, min_value=0, label="Claimed energy (kWh)")

@@ -7,6 +7,6 @@ urlpatterns = [
     path("", include("incidents.api.urls")),
     path("", include("incidents.api.submission_urls")),
     path("", include("emissions.api.urls")),
-    path("", include("emissions.api.venue_urls")),
+    path("", include("venues.api.urls")),
     path("search/", include("search.api_urls")),
 ]

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     # The core (registry) first, then the domains, then the layers that read them from above.
     "incidents",
     "emissions",
+    "venues",
     "search",
     "datasets",
 ]
@@ -185,8 +186,6 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"keep": 7},
     },
 }
-# Task modules outside an app's tasks.py, which autodiscovery does not find.
-CELERY_IMPORTS = ["emissions.tasks_exports"]
 # Venue export ZIPs: how long a built file stays downloadable, and how many processes render
 # its PDF packets (a Celery prefork child always renders in-process).
 EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
@@ -245,7 +244,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A reviewer's recommendation and a chair's decision share one set of choices.
-    "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "emissions.models.conference.Recommendation"},
+    "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "venues.models.reviews.Recommendation"},
 }
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

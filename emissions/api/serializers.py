@@ -21,8 +21,8 @@ from emissions.models import (
     EmissionsBasis,
     Method,
     Recomputation,
-    Venue,
 )
+from emissions.models.disclosure import venue_model
 from emissions.presentation import audit_rows
 from emissions.selectors import recomputation_current
 from emissions.services.disclosures import linked_systems_from_slugs
@@ -111,7 +111,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
     }
     owner = StrictCharField(source="owner.get_username", read_only=True)
     venue = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Venue.objects.all(), required=False, allow_null=True
+        slug_field="slug", queryset=venue_model().objects.all(), required=False, allow_null=True
     )
     linked_systems = EntitySlugsField(
         required=False, help_text="Slugs of AI systems in the incident catalog"

@@ -37,9 +37,9 @@ from emissions.selectors import (
     disclosures_visible_to,
     review_queue,
 )
+from emissions.services.comments_and_conflicts import disclosure_comment
 from emissions.services.disclosures import disclosure_amend, disclosure_create, disclosure_update
 from emissions.services.errors import AmendmentRefused, CommentRefused, DisclosureNotEditable
-from emissions.services.review import disclosure_comment
 from emissions.services.workflow import (
     DISCLOSURE_WORKFLOW,
     disclosure_actions_for,

@@ -1,4 +1,3 @@
-from emissions.models.conference import ChecklistAnswer, Review, ReviewAssignment  # noqa: F401
 from emissions.models.disclosure import (
     AWAITING_REVIEW_STATES,
     EDITABLE_STATES,
@@ -9,10 +8,8 @@ from emissions.models.disclosure import (
     EmissionsBasis,
     Method,
 )
-from emissions.models.exports import ExportJob, ExportJobState  # noqa: F401
 from emissions.models.recomputation import Recomputation, Verdict
 from emissions.models.review import DisclosureComment, ReviewConflict
-from emissions.models.venue import ChecklistItem, ReviewPhase, Venue  # noqa: F401
 
 __all__ = [
     "AWAITING_REVIEW_STATES",
@@ -26,6 +23,5 @@ __all__ = [
     "Method",
     "Recomputation",
     "ReviewConflict",
-    "Venue",
     "Verdict",
 ]

@@ -6,8 +6,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from emissions.models.venue import Venue
-
 
 class DisclosureState(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -81,8 +79,9 @@ class Disclosure(models.Model):
     paper_authors = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     doi = models.CharField(max_length=200, blank=True)
     arxiv_id = models.CharField(max_length=40, blank=True)
+    # By name, not by import: the venues app builds on emissions, not the other way round.
     venue = models.ForeignKey(
-        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
+        "venues.Venue", null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
     )
     venue_submission_id = models.CharField(max_length=100, blank=True)
 
@@ -198,3 +197,11 @@ class Disclosure(models.Model):
             "tco2e": self.claim_tco2e,
             "basis": self.claim_basis,
         }
+
+
+def venue_model() -> type[models.Model]:
+    """The model behind `Disclosure.venue` (the venues app's `Venue`), found through the field
+    so that the disclosure form and API can offer venues without importing the venues app."""
+    model = Disclosure._meta.get_field("venue").related_model
+    assert isinstance(model, type), "the venues app is not installed"
+    return model

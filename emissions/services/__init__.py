@@ -2,6 +2,6 @@
 
 - `emissions.services.disclosures`: create, update, amend, import from CodeCarbon / HF cards
 - `emissions.services.workflow`: the transition table and one function per action
-- `emissions.services.review`: comments and declared conflicts of interest
+- `emissions.services.comments_and_conflicts`: comments and declared conflicts of interest
 - `emissions.services.recomputation`: recompute with the estimator, re-verify after a catalog change
 """

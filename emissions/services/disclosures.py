@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from emissions.estimator import (
     EstimatorInputError,
@@ -34,7 +34,6 @@ from emissions.models import (
     DisclosureState,
     EmissionsBasis,
     Method,
-    Venue,
 )
 from emissions.services.errors import AmendmentRefused, DisclosureNotEditable
 from incidents.models import Entity
@@ -61,7 +60,7 @@ class DisclosureFields(TypedDict, total=False):
     paper_authors: list[str]
     doi: str
     arxiv_id: str
-    venue: Venue | None
+    venue: models.Model | None  # a venues.Venue
     venue_submission_id: str
     runs: list[dict[str, Any]]
     claim_energy_kwh: float | None

@@ -27,6 +27,7 @@ from emissions.models import Disclosure
 from emissions.presentation import may_follow_review
 from emissions.previews import footprint_preview
 from emissions.selectors import disclosures_owned_by, recomputation_current
+from emissions.services.comments_and_conflicts import disclosure_comment
 from emissions.services.disclosures import (
     disclosure_amend,
     disclosure_create,
@@ -35,7 +36,6 @@ from emissions.services.disclosures import (
     disclosure_update,
 )
 from emissions.services.errors import AmendmentRefused, CommentRefused, DisclosureNotEditable
-from emissions.services.review import disclosure_comment
 from emissions.services.workflow import (
     DISCLOSURE_WORKFLOW,
     action_permitted,

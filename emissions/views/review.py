@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from emissions.forms import AssignForm, BulkForm, CommentForm, ConflictForm, ReasonForm
 from emissions.models import Disclosure
 from emissions.selectors import disclosures_for_reviewer, review_queue
+from emissions.services.comments_and_conflicts import disclosure_declare_conflict
 from emissions.services.errors import ConflictDeclarationRefused
-from emissions.services.review import disclosure_declare_conflict
 from emissions.services.workflow import (
     action_permitted,
     disclosure_actions_for,

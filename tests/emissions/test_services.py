@@ -7,6 +7,10 @@ from django.core.exceptions import ValidationError
 
 from emissions.models import Disclosure, ReviewConflict
 from emissions.selectors import disclosures_for_reviewer
+from emissions.services.comments_and_conflicts import (
+    disclosure_comment,
+    disclosure_declare_conflict,
+)
 from emissions.services.disclosures import (
     disclosure_amend,
     disclosure_create,
@@ -20,7 +24,6 @@ from emissions.services.errors import (
     ConflictDeclarationRefused,
     DisclosureNotEditable,
 )
-from emissions.services.review import disclosure_comment, disclosure_declare_conflict
 from emissions.services.workflow import disclosure_submit
 from registry.models import AuditEvent
 from tests.emissions.conftest import make_disclosure, valid_fields

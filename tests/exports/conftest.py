@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from emissions.models import Disclosure, Venue
+from emissions.models import Disclosure
 from registry.workflow import audit
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.venues import (
@@ -17,6 +17,7 @@ from tests.factories.venues import (
     ReviewFactory,
     conference_venue,
 )
+from venues.models import Venue
 
 
 @dataclass

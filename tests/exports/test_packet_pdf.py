@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from emissions.exports import ExportOptions, exporter_for
 from tests.exports.helpers import pdf_page_size_pt, pdf_text
+from venues.exports import ExportOptions, exporter_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -45,8 +45,8 @@ def test_it_lists_checklist_answers_reviews_and_audit(packet_text: str) -> None:
 
 
 def test_it_draws_the_what_if_chart(paper) -> None:  # noqa: ANN001
-    from emissions.exports.collect import packet_data_for
-    from emissions.exports.packet import packet_html
+    from venues.exports.collect import packet_data_for
+    from venues.exports.packet import packet_html
 
     html = packet_html(packet_data_for(paper.disclosure))
     assert 'src="data:image/svg+xml;base64,' in html

@@ -8,16 +8,16 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from weasyprint import HTML
 
-from emissions.exports import exporter_for
-from emissions.exports.pdf import render_pdf
-from emissions.exports.safety import (
+from tests.exports.helpers import pdf_text
+from venues.exports import exporter_for
+from venues.exports.pdf import render_pdf
+from venues.exports.safety import (
     RefusedURL,
     StaticOnlyURLFetcher,
     csv_writer,
     resolve_static_file,
     sanitise_html,
 )
-from tests.exports.helpers import pdf_text
 
 PASSWD_MARKER = "root:x:0:0"
 

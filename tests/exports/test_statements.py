@@ -9,8 +9,8 @@ from emissions.estimator import (
     parse_disclosure,
     to_hf_metadata,
 )
-from emissions.exports import exporter_for
-from emissions.exports.exporters import ExportUnavailable
+from venues.exports import exporter_for
+from venues.exports.exporters import ExportUnavailable
 
 
 def _estimator_view(disclosure):  # noqa: ANN001, ANN202

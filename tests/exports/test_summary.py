@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from emissions.exports import exporter_for
-from emissions.exports.collect import SUMMARY_FIELDS
 from tests.factories.emissions import DisclosureFactory
+from venues.exports import exporter_for
+from venues.exports.collect import SUMMARY_FIELDS
 
 
 @pytest.fixture

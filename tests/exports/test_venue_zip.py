@@ -10,17 +10,17 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from emissions.exports import ExportOptions, exporter_for
-from emissions.models import ExportJob
-from emissions.services.venue_exports import (
+from tests.exports.helpers import pdf_text
+from tests.factories.emissions import DisclosureFactory
+from venues.exports import ExportOptions, exporter_for
+from venues.models import ExportJob
+from venues.services.exports import (
     export_job_build,
     export_job_start,
     export_jobs_expire,
     export_path,
 )
-from emissions.services.venues import VenuePermissionDenied
-from tests.exports.helpers import pdf_text
-from tests.factories.emissions import DisclosureFactory
+from venues.services.venues import VenuePermissionDenied
 
 
 @pytest.fixture(autouse=True)

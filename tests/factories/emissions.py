@@ -3,9 +3,10 @@ what the tests exercise); the input hash is computed the way the services comput
 
 import factory
 
-from emissions.models import Disclosure, Venue
+from emissions.models import Disclosure
 from emissions.services.disclosures import disclosure_input_hash
 from tests.factories.accounts import UserFactory
+from venues.models import Venue
 
 # Patterson et al. 2021, Table 4, T5: 512 TPU v3 for 20 days at 310 W measured system power,
 # PUE 1.12, Google Taiwan 0.545 kg/kWh; printed 85.7 MWh and 46.7 tCO2e.

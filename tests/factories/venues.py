@@ -8,17 +8,11 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from emissions.models import (
-    ChecklistAnswer,
-    ChecklistItem,
-    Recomputation,
-    Review,
-    ReviewAssignment,
-    ReviewPhase,
-)
-from emissions.services.venues import ACL_C1_ITEM, NEURIPS_COMPUTE_ITEM
+from emissions.models import Recomputation
 from tests.factories.accounts import UserFactory
 from tests.factories.emissions import DisclosureFactory, VenueFactory
+from venues.models import ChecklistAnswer, ChecklistItem, Review, ReviewAssignment, ReviewPhase
+from venues.services.venues import ACL_C1_ITEM, NEURIPS_COMPUTE_ITEM
 
 
 class ChecklistItemFactory(factory.django.DjangoModelFactory):

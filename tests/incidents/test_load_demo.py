@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from incidents.importers import demo
-from incidents.management.commands import load_demo
 from incidents.models import Classification, Entity, Incident, IncidentEntity, Report
+from registry.management.commands import load_demo
 
 pytestmark = pytest.mark.django_db
 

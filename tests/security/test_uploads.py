@@ -15,12 +15,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from emissions.forms import PLAN_CSV_MAX_BYTES
-from emissions.models import Disclosure, ReviewAssignment
-from emissions.services.assignment import MAX_IMPORT_ROWS
+from emissions.models import Disclosure
 from emissions.services.disclosures import IMPORT_MAX_BYTES
-from emissions.venue_forms import MAX_IMPORT_BYTES
 from tests.factories.venues import conference_venue
 from tests.security.corpus import XSS_PAYLOADS, assert_inert
+from venues.forms import MAX_IMPORT_BYTES
+from venues.models import ReviewAssignment
+from venues.services.assignment import MAX_IMPORT_ROWS
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from emissions.models import Disclosure, DisclosureComment, Venue
+from emissions.models import Disclosure, DisclosureComment
 from registry.workflow import audit
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.venues import (
@@ -31,6 +31,7 @@ from tests.security.corpus import (
     assert_inert,
     assert_shows_markers,
 )
+from venues.models import Venue
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,11 @@ import uuid
 
 import pytest
 
-from emissions.models import Disclosure, DisclosureComment, Review
+from emissions.models import Disclosure, DisclosureComment
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.venues import RecomputationFactory, ReviewAssignmentFactory, conference_venue
 from tests.security.corpus import NUL_TEXT, SHORT_PAYLOADS, XSS_PAYLOADS, assert_inert
+from venues.models import Review
 
 pytestmark = pytest.mark.django_db
 

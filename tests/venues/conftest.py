@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from emissions.models import Venue
 from tests.factories.venues import conference_venue
+from venues.models import Venue
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from emissions.models import ReviewAssignment
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.venues import RecomputationFactory
+from venues.models import ReviewAssignment
 
 
 @pytest.fixture

@@ -7,8 +7,11 @@ from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emissions.models import ReviewAssignment
-from emissions.services.assignment import (
+from registry.models import AuditEvent, User
+from tests.factories.accounts import UserFactory
+from tests.factories.emissions import DisclosureFactory
+from venues.models import ReviewAssignment
+from venues.services.assignment import (
     AssignmentRefused,
     RowError,
     assignment_add,
@@ -16,10 +19,7 @@ from emissions.services.assignment import (
     assignments_import,
     plan_balanced_assignment,
 )
-from emissions.services.venues import VenueInputError, VenuePermissionDenied
-from registry.models import AuditEvent, User
-from tests.factories.accounts import UserFactory
-from tests.factories.emissions import DisclosureFactory
+from venues.services.venues import VenueInputError, VenuePermissionDenied
 
 
 def paper(venue, owner, submission_id: str, state: str = "submitted", **kwargs):  # noqa: ANN001, ANN201
@@ -182,7 +182,7 @@ def test_it_refuses_a_csv_without_the_expected_header(venue, world) -> None:  # 
 
 
 def test_a_reviewer_who_declares_a_conflict_gives_the_paper_back(venue, world) -> None:  # noqa: ANN001
-    from emissions.services.assignment import assignment_recuse
+    from venues.services.assignment import assignment_recuse
 
     disclosure = paper(venue, world.other_researcher, "1", organisation="Lab B")
     assignment_add(actor=world.chair, venue=venue, disclosure=disclosure, reviewer=world.reviewer)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from emissions import demo_venue
-from emissions.models import DisclosureState, Review, Venue
+from venues import demo as demo_venue
+from emissions.models import DisclosureState
+from venues.models import Review, Venue
 
 
 def test_it_loads_a_demo_venue_with_papers_in_every_state(db, settings) -> None:  # noqa: ANN001

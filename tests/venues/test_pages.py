@@ -6,9 +6,9 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from emissions.models import ExportJob, Review
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.venues import RecomputationFactory, ReviewAssignmentFactory
+from venues.models import ExportJob, Review
 
 
 @pytest.fixture

@@ -5,19 +5,19 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from emissions.models import ChecklistAnswer
-from emissions.services.reviews import (
+from registry.models import AuditEvent
+from registry.workflow import TransitionNotAllowed
+from tests.factories.emissions import DisclosureFactory
+from tests.factories.venues import RecomputationFactory, ReviewAssignmentFactory
+from venues.models import ChecklistAnswer
+from venues.services.reviews import (
     AnswerInput,
     ReviewInputError,
     ReviewRefused,
     review_decide,
     review_submit,
 )
-from emissions.services.venues import DEFAULT_CHECKLIST, venue_create
-from registry.models import AuditEvent
-from registry.workflow import TransitionNotAllowed
-from tests.factories.emissions import DisclosureFactory
-from tests.factories.venues import RecomputationFactory, ReviewAssignmentFactory
+from venues.services.venues import DEFAULT_CHECKLIST, venue_create
 
 ANSWERS = {
     "neurips-8": AnswerInput("yes", "Table 3."),

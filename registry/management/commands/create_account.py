@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.db import transaction
 
 from registry.accounts.services import account_create
 from registry.models import Role, User
+from registry.signals import account_created
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
@@ -61,25 +61,11 @@ class Command(BaseCommand):
 
 
 def _join_venue(user: User, slug: str) -> str:
-    """Make a chair or reviewer a member of the venue when the venues area is installed."""
-    try:
-        venues = importlib.import_module("emissions.services.venues")
-        from emissions.models import Venue  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
+    """Ask the area that owns venues (through `account_created`) to add the user to the venue."""
+    notes = [note for _, note in account_created.send(sender=User, user=user, venue=slug) if note]
+    if not notes:
         return (
             f"Note: venue '{slug}' is recorded with the account's creation; venues are not "
-            "installed yet, so it was not checked."
+            "installed, so it was not checked."
         )
-    venue = Venue.objects.filter(slug=slug).first()
-    if venue is None:
-        raise ValidationError({"venue": [f"No venue with slug '{slug}'."]})
-    try:
-        if user.role in (Role.CHAIR, Role.STAFF):
-            venues.venue_add_chair(actor=None, venue=venue, chair=user)
-            return f"Added as a chair of {venue}."
-        if user.role == Role.REVIEWER:
-            venues.venue_add_reviewers(actor=None, venue=venue, reviewers=[user])
-            return f"Added to the reviewers of {venue}."
-    except ValueError as exc:  # the venues area's input errors
-        raise ValidationError({"venue": [str(exc)]}) from exc
-    return f"Note: venue '{slug}' is recorded; a {user.role} has no role to play at a venue."
+    return "\n".join(notes)

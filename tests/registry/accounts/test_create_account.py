@@ -73,8 +73,8 @@ def test_it_refuses_a_venue_that_is_not_a_slug():
 def test_it_records_the_venue_with_the_account():
     from django.apps import apps
 
-    if apps.is_installed("emissions") and _venues_exist():
-        from emissions.models import Venue
+    if apps.is_installed("venues"):
+        from venues.models import Venue
 
         Venue.objects.create(slug="neurips-2026", name="NeurIPS 2026")
     create(
@@ -85,11 +85,3 @@ def test_it_records_the_venue_with_the_account():
     user = User.objects.get(email="chris@conf.example")
     event = AuditEvent.objects.get(subject_type="registry.user", subject_id=user.pk)
     assert event.data["venue"] == "neurips-2026"
-
-
-def _venues_exist() -> bool:
-    try:
-        from emissions.models import Venue  # noqa: F401
-    except ImportError:
-        return False
-    return True

@@ -1,0 +1,166 @@
+"""Read paths for venues: who chairs or reviews where, which phase is in force, what each
+person may see of a venue's papers and reviews.
+
+Conflicts are not re-implemented here: whether a reviewer may see a paper is always
+`emissions.selectors.disclosures_for_reviewer`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from emissions.models import Disclosure, DisclosureState
+from emissions.selectors import Viewer, disclosures_for_reviewer, disclosures_visible_to
+from registry.models import Role, User
+from venues.models import ChecklistAnswer, ExportJob, Review, ReviewAssignment, ReviewPhase, Venue
+
+# A draft is private to its author, so a venue's chairs see papers once they are submitted.
+VENUE_HIDDEN_STATES = (DisclosureState.DRAFT,)
+
+
+def _authenticated(user: Viewer) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+def venue_is_chair(*, user: Viewer, venue: Venue) -> bool:
+    """Staff chair every venue; a chair chairs the venues that list them."""
+    if not _authenticated(user):
+        return False
+    assert isinstance(user, User)
+    if user.role == Role.STAFF or user.is_superuser:
+        return True
+    return user.role == Role.CHAIR and venue.chairs.filter(pk=user.pk).exists()
+
+
+def venue_is_reviewer(*, user: Viewer, venue: Venue) -> bool:
+    if not _authenticated(user):
+        return False
+    assert isinstance(user, User)
+    return user.has_role(Role.REVIEWER) and venue.reviewers.filter(pk=user.pk).exists()
+
+
+def venues_for_user(*, user: Viewer) -> QuerySet[Venue]:
+    """The venues a person chairs or reviews for (every venue for staff)."""
+    if not _authenticated(user):
+        return Venue.objects.none()
+    assert isinstance(user, User)
+    if user.role == Role.STAFF or user.is_superuser:
+        return Venue.objects.all()
+    return Venue.objects.filter(Q(chairs=user) | Q(reviewers=user)).distinct()
+
+
+def venue_current_phase(*, venue: Venue, at: datetime | None = None) -> ReviewPhase | None:
+    """The phase that started last, or None before the first one starts."""
+    return venue.phases.filter(starts_at__lte=at or timezone.now()).order_by("-starts_at").first()
+
+
+def venue_papers(*, venue: Venue) -> QuerySet[Disclosure]:
+    """The venue's papers as its chairs see them: every disclosure past the draft stage."""
+    return (
+        Disclosure.objects.filter(venue=venue)
+        .exclude(state__in=VENUE_HIDDEN_STATES)
+        .select_related("owner", "venue")
+        .order_by("venue_submission_id", "id")
+    )
+
+
+def venue_paper_by_submission_id(*, venue: Venue, submission_id: str) -> Disclosure | None:
+    """The live version of a paper: an amendment supersedes the version it replaces."""
+    candidates = venue_papers(venue=venue).filter(venue_submission_id=submission_id.strip())
+    candidates = candidates.order_by("-version", "-id")
+    live = candidates.exclude(state__in=[DisclosureState.WITHDRAWN, DisclosureState.REJECTED])
+    return live.first() or candidates.first()
+
+
+def venue_reviewer_may_review(*, reviewer: Viewer, disclosure: Disclosure) -> bool:
+    """The one conflict rule: the disclosures engineer's reviewer selector."""
+    return disclosures_for_reviewer(reviewer).filter(pk=disclosure.pk).exists()
+
+
+def assignments_for_reviewer(*, reviewer: User, venue: Venue) -> QuerySet[ReviewAssignment]:
+    """A reviewer's papers at a venue, minus any that became conflicted after assignment."""
+    allowed = disclosures_for_reviewer(reviewer).filter(venue=venue).values("pk")
+    return (
+        ReviewAssignment.objects.filter(venue=venue, reviewer=reviewer, disclosure__in=allowed)
+        .select_related("disclosure", "review")
+        .order_by("disclosure__venue_submission_id", "disclosure_id")
+    )
+
+
+def assignment_for(*, reviewer: Viewer, disclosure: Disclosure) -> ReviewAssignment | None:
+    if not _authenticated(reviewer):
+        return None
+    return (
+        ReviewAssignment.objects.filter(disclosure=disclosure, reviewer=reviewer)
+        .select_related("venue", "disclosure")
+        .first()
+    )
+
+
+def venue_assignments(*, venue: Venue) -> QuerySet[ReviewAssignment]:
+    return ReviewAssignment.objects.filter(venue=venue).select_related(
+        "reviewer", "disclosure", "review"
+    )
+
+
+def reviews_of(*, disclosure: Disclosure) -> QuerySet[Review]:
+    answers = ChecklistAnswer.objects.select_related("item").order_by("item__position", "item_id")
+    return (
+        Review.objects.filter(assignment__disclosure=disclosure)
+        .select_related("assignment__reviewer")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("submitted_at", "id")
+    )
+
+
+def reviews_visible_to(*, user: Viewer, disclosure: Disclosure) -> QuerySet[Review]:
+    """Which reviews of a paper a person may read, by the venue's current phase.
+
+    Chairs read all of them. A reviewer reads their own, and the others' once the phase lets
+    reviewers see each other's. The author reads them once the phase opens reviews to authors.
+    """
+    reviews = reviews_of(disclosure=disclosure)
+    if disclosure.venue is None or not _authenticated(user):
+        return reviews.none()
+    venue = disclosure.venue
+    if venue_is_chair(user=user, venue=venue):
+        return reviews
+    phase = venue_current_phase(venue=venue)
+    if disclosure.owner_id == user.pk:
+        return reviews if phase is not None and phase.authors_see_reviews else reviews.none()
+    mine = reviews.filter(assignment__reviewer=user)
+    if not mine.exists():
+        return reviews.none()
+    if phase is not None and phase.reviewers_see_other_reviews:
+        return reviews
+    return mine
+
+
+def export_jobs_for_venue(*, venue: Venue) -> QuerySet[ExportJob]:
+    return ExportJob.objects.filter(venue=venue).select_related("requested_by")
+
+
+# Who may export what: the packet holds reviews and reviewer names, so it is for the venue's
+# chairs and the paper's (unconflicted) assigned reviewers; the statement and the Hugging Face
+# metadata say nothing beyond the disclosure, so whoever may see the disclosure may have them.
+PACKET_FORMATS = frozenset({"pdf"})
+
+
+def disclosure_export_allowed(*, user: Viewer, disclosure: Disclosure, fmt: str) -> bool:
+    if fmt in PACKET_FORMATS:
+        if disclosure.state in VENUE_HIDDEN_STATES or disclosure.venue is None:
+            return bool(
+                _authenticated(user)
+                and isinstance(user, User)
+                and (user.role == Role.STAFF or user.is_superuser)
+                and disclosure.state not in VENUE_HIDDEN_STATES
+            )
+        if venue_is_chair(user=user, venue=disclosure.venue):
+            return True
+        return assignment_for(reviewer=user, disclosure=disclosure) is not None and (
+            venue_reviewer_may_review(reviewer=user, disclosure=disclosure)
+        )
+    return disclosures_visible_to(user).filter(pk=disclosure.pk).exists()
