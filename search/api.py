@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents.api.conventions import ErrorSerializer
+from registry.api_conventions import ErrorSerializer
 from search.engine import HIT_TYPES, SORT_ORDERS, SearchResult, SearchUnavailable
 from search.facets import CATALOG_FACETS, DISCLOSURE_FACETS
 from search.params import (

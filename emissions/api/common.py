@@ -12,7 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from emissions.api import serializers as s
-from incidents.api.conventions import ErrorSerializer, error_items, registry_exception_handler
+from registry.api_conventions import ErrorSerializer, error_items, registry_exception_handler
 
 
 def error_response(status_code: int, detail: Any, **extra: Any) -> Response:

@@ -26,7 +26,7 @@ from emissions.models.disclosure import venue_model
 from emissions.presentation import audit_rows
 from emissions.selectors import recomputation_current
 from emissions.services.disclosures import linked_systems_from_slugs
-from incidents.api.conventions import ErrorSerializer
+from registry.api_conventions import ErrorSerializer
 
 MAX_RUNS_PER_DISCLOSURE = 1000
 

@@ -45,7 +45,7 @@ from emissions.services.workflow import (
     disclosure_actions_for,
     disclosure_transition,
 )
-from incidents.api.pagination import RegistryCursorPagination
+from registry.api_cursor_pagination import RegistryCursorPagination
 from registry.models import Role, User
 from registry.workflow import TransitionNotAllowed
 

@@ -19,7 +19,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from incidents.api.conventions import ErrorSerializer, registry_exception_handler
 from incidents.api.submissions import IsEditor
 from incidents.models import IncidentLinkKind, Report
 from incidents.services.editing import (
@@ -34,6 +33,7 @@ from incidents.services.editing import (
     report_set_flag,
     report_unlink_incident,
 )
+from registry.api_conventions import ErrorSerializer, registry_exception_handler
 
 
 def _id(help_text: str) -> serializers.IntegerField:

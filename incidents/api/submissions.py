@@ -26,7 +26,6 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from incidents.api.conventions import ErrorSerializer, registry_exception_handler
 from incidents.models.submissions import Submission, SubmissionOutcome
 from incidents.services.duplicates import (
     DuplicateMatches,
@@ -57,6 +56,7 @@ from incidents.services.submissions import (
     submission_unclaim,
     submissions_bulk,
 )
+from registry.api_conventions import ErrorSerializer, registry_exception_handler
 from registry.workflow import TransitionNotAllowed
 
 ACCEPT_AS = {

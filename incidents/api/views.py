@@ -21,7 +21,9 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from incidents.api import filters, selectors, serializers
-from incidents.api.conventions import (
+from incidents.models import EntityRedirect, EntityRole, IncidentRedirect
+from incidents.normalise import normalise_url
+from registry.api_conventions import (
     CSV_CHUNK_ROWS,
     FORMAT_PARAMETER,
     ErrorSerializer,
@@ -29,9 +31,7 @@ from incidents.api.conventions import (
     stream_csv_response,
     unknown_parameter_error,
 )
-from incidents.api.pagination import MAX_INTEGER_POSITION, RegistryCursorPagination
-from incidents.models import EntityRedirect, EntityRole, IncidentRedirect
-from incidents.normalise import normalise_url
+from registry.api_cursor_pagination import MAX_INTEGER_POSITION, RegistryCursorPagination
 
 MAX_LOOKUP_URL_LENGTH = 2000
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from venues import demo as demo_venue
 from emissions.models import DisclosureState
+from venues import demo as demo_venue
 from venues.models import Review, Venue
 
 

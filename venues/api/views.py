@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emissions.models import Disclosure
-from incidents.api.conventions import ErrorSerializer, error_items, registry_exception_handler
+from registry.api_conventions import ErrorSerializer, error_items, registry_exception_handler
 from registry.models import User
 from registry.workflow import TransitionNotAllowed
 from venues.exports import ExportOptions, UnknownExportFormat, exporter_for, identifiers
