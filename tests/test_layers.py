@@ -77,7 +77,9 @@ def test_the_source_tree_follows_the_import_rule() -> None:
         ("search", "from datasets import sql"),
     ],
 )
-def test_it_reports_an_import_against_the_rule(tmp_path: Path, package: str, statement: str) -> None:
+def test_it_reports_an_import_against_the_rule(
+    tmp_path: Path, package: str, statement: str
+) -> None:
     for name in ALLOWED:
         (tmp_path / name).mkdir()
         (tmp_path / name / "__init__.py").write_text("")
