@@ -190,7 +190,7 @@ def export(client, paper: HostilePaper, fmt: str) -> bytes:  # noqa: ANN001
 def test_it_prints_the_corpus_as_text_in_the_pdf_without_fetching(
     client, world, hostile_paper, internal_host
 ):
-    from tests.exports.helpers import pdf_text
+    from tests.venues.exports.helpers import pdf_text
 
     _, hits = internal_host
     client.force_login(world.chair)

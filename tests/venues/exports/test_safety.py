@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from weasyprint import HTML
 
-from tests.exports.helpers import pdf_text
+from tests.venues.exports.helpers import pdf_text
 from venues.exports import exporter_for
 from venues.exports.pdf import render_pdf
 from venues.exports.safety import (

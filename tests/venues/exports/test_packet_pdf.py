@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.exports.helpers import pdf_page_size_pt, pdf_text
+from tests.venues.exports.helpers import pdf_page_size_pt, pdf_text
 from venues.exports import ExportOptions, exporter_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.exports.helpers import pdf_text
+from tests.venues.exports.helpers import pdf_text
 from tests.factories.emissions import DisclosureFactory
 from venues.exports import ExportOptions, exporter_for
 from venues.models import ExportJob
