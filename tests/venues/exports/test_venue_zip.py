@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.venues.exports.helpers import pdf_text
 from tests.factories.emissions import DisclosureFactory
+from tests.venues.exports.helpers import pdf_text
 from venues.exports import ExportOptions, exporter_for
 from venues.models import ExportJob
 from venues.services.exports import (
