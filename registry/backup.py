@@ -323,7 +323,26 @@ def database_restore(
         dropped = _restore_filtered(
             tools, dump_path, dsn, drop_settings=unknown_settings(server_major)
         )
-    with _connect(dsn) as conn, conn.cursor() as cursor:
+    checked, warnings = database_check(
+        database=database, settings_dict=settings_dict, manifest=manifest, toc=toc
+    )
+    return RestoreResult(
+        method, tools, server_major, dropped, checked, warnings, time.monotonic() - started
+    )
+
+
+def database_check(
+    *,
+    database: str,
+    manifest: dict[str, Any] | None,
+    toc: str,
+    settings_dict: dict[str, Any] | None = None,
+) -> tuple[list[str], list[str]]:
+    """Compare a restored database with the manifest (or, without one, the dump's table of
+    contents); return what was checked and warnings, or raise BackupError listing every
+    difference."""
+    settings_dict = settings_dict or connection.settings_dict
+    with _connect(conninfo(settings_dict, database=database)) as conn, conn.cursor() as cursor:
         restored = database_state(cursor)
     warnings: list[str] = []
     if manifest is not None:
@@ -337,16 +356,14 @@ def database_restore(
     else:
         differences = toc_differences(toc=toc, actual=restored)
         checked = ["tables, triggers and constraints named in the dump's table of contents"]
-        warnings.append(f"no manifest next to {dump_path}: row counts and migrations not checked")
+        warnings.append("no manifest next to the dump: row counts and migrations not checked")
     if differences:
         shown = "\n  ".join(differences[:30])
         more = f"\n  ... and {len(differences) - 30} more" if len(differences) > 30 else ""
         raise BackupError(
             f"the restored database {database!r} differs from the backup:\n  {shown}{more}"
         )
-    return RestoreResult(
-        method, tools, server_major, dropped, checked, warnings, time.monotonic() - started
-    )
+    return checked, warnings
 
 
 def database_verify_backup(
