@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import psycopg
@@ -14,6 +15,7 @@ from django.db import connection
 
 from registry.backup import (
     BackupError,
+    _run,
     conninfo,
     database_backup,
     database_check,
@@ -54,7 +56,8 @@ class Scratch:
         self.names: list[str] = []
 
     def create(self, suffix: str) -> str:
-        name = f"{self.settings_dict['NAME']}_{suffix}"
+        # The process id keeps concurrent runs on one shared server apart.
+        name = f"{self.settings_dict['NAME']}_{suffix}_{os.getpid()}"
         with psycopg.connect(conninfo(self.settings_dict), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
@@ -133,40 +136,6 @@ def test_it_writes_a_manifest_that_matches_the_dump_and_the_database(tmp_path, r
         "O",
     ] in manifest["triggers"]
     assert manifest["created_at"].endswith("+00:00")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_it_restores_a_pg18_dump_into_an_older_server_through_the_filtered_stream(
-    tmp_path, registry_data, scratch
-):
-    major = server_major(connection.settings_dict)
-    if major >= 17:
-        pytest.skip(f"the configured server is PostgreSQL {major}, which knows every setting")
-    pg18 = [_embedded_bin_dir()]
-    backup = database_backup(out_path=tmp_path / "registry.dump", bin_dirs=pg18)
-    assert backup.client.major == 18
-
-    # The bug this path exists for: pg_restore 18 straight into the older server fails.
-    direct = scratch.create("direct")
-    with pytest.raises(BackupError, match="transaction_timeout"):
-        from registry.backup import _run
-
-        _run(
-            [backup.client.path("pg_restore"), "--exit-on-error", "--single-transaction"]
-            + ["--no-owner", "--dbname", conninfo(connection.settings_dict, database=direct)]
-            + [str(backup.dump_path)],
-            what="pg_restore 18",
-        )
-
-    target = scratch.create("filtered")
-    result = database_restore(dump_path=backup.dump_path, database=target, bin_dirs=pg18)
-
-    assert (result.method, result.client.major) == ("filtered", 18)
-    assert result.dropped_lines == ["SET transaction_timeout = 0;"]
-    assert table_checksums(connection.settings_dict, target) == table_checksums(
-        connection.settings_dict
-    )
-    _assert_audit_append_only(connection.settings_dict, target)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -267,7 +236,6 @@ def test_it_reports_bad_arguments_without_a_traceback(tmp_path):
 @pytest.fixture(scope="module")
 def embedded_pg18():
     """A private embedded PostgreSQL 18 server (the wheel the registry runs on by default)."""
-    import os
     import shutil
     import tempfile
 
@@ -295,32 +263,87 @@ def embedded_pg18():
             os.environ["EMBEDDED_PG_DATA"] = saved
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_round_trips_every_table_on_the_embedded_postgresql_18(
-    tmp_path, registry_data, embedded_pg18
-):
-    databases = Scratch(embedded_pg18)
+@pytest.fixture(scope="module")
+def machine_pg():
+    """The machine's own PostgreSQL server (15 here and in CI), whatever DATABASE_URL says."""
+    import dj_database_url
+
+    url = os.environ.get("MACHINE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    settings_dict = dj_database_url.parse(url)
     try:
-        # The registry's data moves from the configured server onto PostgreSQL 18 (an upgrade
-        # by backup and restore), then makes a round trip there.
+        psycopg.connect(conninfo(settings_dict), connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        reason = f"no PostgreSQL answers at {url}: {str(exc).strip()}"
+        print(reason)
+        pytest.skip(reason)
+    return settings_dict
+
+
+@pytest.mark.parametrize("server", ["embedded_pg18", "machine_pg"])
+@pytest.mark.django_db(transaction=True)
+def test_it_round_trips_every_table_on(server, request, tmp_path, registry_data):
+    settings_dict = request.getfixturevalue(server)
+    major = server_major(settings_dict)
+    databases = Scratch(settings_dict)
+    try:
+        # The registry's data moves from the configured server onto this one, then makes a
+        # round trip there with the client tools chosen for this server.
         first = database_backup(out_path=tmp_path / "configured.dump")
         source = databases.create("source")
-        database_restore(dump_path=first.dump_path, database=source, settings_dict=embedded_pg18)
-        on18 = dict(embedded_pg18, NAME=source)
+        database_restore(dump_path=first.dump_path, database=source, settings_dict=settings_dict)
+        on_server = dict(settings_dict, NAME=source)
         target = databases.create("restore")
 
-        backup = database_backup(out_path=tmp_path / "pg18.dump", settings_dict=on18)
+        backup = database_backup(out_path=tmp_path / "round.dump", settings_dict=on_server)
         result = database_restore(
-            dump_path=backup.dump_path, database=target, settings_dict=embedded_pg18
+            dump_path=backup.dump_path, database=target, settings_dict=settings_dict
         )
 
-        assert (backup.manifest["server_major"], backup.client.major) == (18, 18)
-        assert (result.method, result.client.major, result.server_major) == ("direct", 18, 18)
-        original = table_checksums(on18)
-        assert table_checksums(embedded_pg18, target) == original
+        print(f"PostgreSQL {major}: pg_dump {backup.client.major}, {result.method} restore")
+        assert backup.manifest["server_major"] == result.server_major == major
+        if server == "embedded_pg18":
+            assert (backup.client.major, result.method, result.client.major) == (18, "direct", 18)
+        original = table_checksums(on_server)
+        assert table_checksums(settings_dict, target) == original
         assert original["public.registry_auditevent"][0] == 1
         assert {t: n for t, (n, _) in original.items()} == first.manifest["tables"]
-        _assert_audit_append_only(embedded_pg18, target)
+        _assert_audit_append_only(settings_dict, target)
+    finally:
+        databases.drop_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_restores_a_pg18_dump_into_an_older_server_through_the_filtered_stream(
+    tmp_path, registry_data, machine_pg
+):
+    major = server_major(machine_pg)
+    if major >= 17:
+        pytest.skip(f"the machine's server is PostgreSQL {major}, which knows every setting")
+    pg18 = [_embedded_bin_dir()]
+    databases = Scratch(machine_pg)
+    try:
+        backup = database_backup(out_path=tmp_path / "registry.dump", bin_dirs=pg18)
+        assert backup.client.major == 18
+
+        # The bug this path exists for: pg_restore 18 straight into the older server fails.
+        direct = databases.create("direct")
+        with pytest.raises(BackupError, match="transaction_timeout"):
+            _run(
+                [backup.client.path("pg_restore"), "--exit-on-error", "--single-transaction"]
+                + ["--no-owner", "--dbname", conninfo(machine_pg, database=direct)]
+                + [str(backup.dump_path)],
+                what="pg_restore 18",
+            )
+
+        target = databases.create("filtered")
+        result = database_restore(
+            dump_path=backup.dump_path, database=target, settings_dict=machine_pg, bin_dirs=pg18
+        )
+
+        assert (result.method, result.client.major, result.server_major) == ("filtered", 18, major)
+        assert result.dropped_lines == ["SET transaction_timeout = 0;"]
+        assert table_checksums(machine_pg, target) == table_checksums(connection.settings_dict)
+        _assert_audit_append_only(machine_pg, target)
     finally:
         databases.drop_all()
 
