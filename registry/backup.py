@@ -74,6 +74,7 @@ class RestoreResult:
     method: str  # "direct" (pg_restore into the server) or "filtered" (pg_restore | filter | psql)
     client: ClientTools
     server_major: int
+    dump_major: int
     dropped_lines: list[str]
     checked: list[str]
     warnings: list[str] = field(default_factory=list)
@@ -327,7 +328,14 @@ def database_restore(
         database=database, settings_dict=settings_dict, manifest=manifest, toc=toc
     )
     return RestoreResult(
-        method, tools, server_major, dropped, checked, warnings, time.monotonic() - started
+        method,
+        tools,
+        server_major,
+        dump_major,
+        dropped,
+        checked,
+        warnings,
+        time.monotonic() - started,
     )
 
 

@@ -28,8 +28,9 @@ class Command(BaseCommand):
             dropped = "; ".join(result.dropped_lines) or "nothing"
             how = (
                 f"pg_restore {result.client.major} | filter | psql {result.client.major} "
-                f"({result.client.bin_dir}); no client {result.server_major} on this machine, "
-                f"dropped from the preamble: {dropped}"
+                f"({result.client.bin_dir}), because no pg_restore {result.server_major} on this "
+                f"machine reads a pg_dump {result.dump_major} archive; dropped from the "
+                f"preamble the settings PostgreSQL {result.server_major} does not know: {dropped}"
             )
         self.stdout.write(
             f"restored {dump_file} into {database} (PostgreSQL {result.server_major}) "
