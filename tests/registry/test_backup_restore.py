@@ -30,6 +30,11 @@ from tests.factories.incidents import EntityFactory, IncidentFactory, ReportFact
 def table_checksums(settings_dict: dict, database: str | None = None) -> dict[str, tuple[int, str]]:
     """Row count and an order-independent MD5 of every table's rows, read on the server."""
     with psycopg.connect(conninfo(settings_dict, database=database), autocommit=True) as conn:
+        # Text output depends on session settings; fix them so two servers compare alike.
+        for setting in ("TimeZone = 'UTC'", "DateStyle = 'ISO, MDY'", "IntervalStyle = 'postgres'"):
+            conn.execute(f"SET {setting}")
+        conn.execute("SET extra_float_digits = 1")
+        conn.execute("SET bytea_output = 'hex'")
         tables = conn.execute(
             "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
             " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1"
