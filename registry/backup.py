@@ -85,13 +85,16 @@ def _quote(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def conninfo(settings_dict: dict[str, Any], *, database: str | None = None) -> str:
-    """A libpq connection string for Django database settings (socket or TCP)."""
+def conninfo(
+    settings_dict: dict[str, Any], *, database: str | None = None, password: bool = True
+) -> str:
+    """A libpq connection string for Django database settings (socket or TCP); without the
+    password for client tools, which get it from PGPASSWORD (see `_client_env`)."""
     options = settings_dict.get("OPTIONS") or {}
     parts = {
         "dbname": database or settings_dict["NAME"],
         "user": settings_dict.get("USER") or "",
-        "password": settings_dict.get("PASSWORD") or "",
+        "password": (settings_dict.get("PASSWORD") or "") if password else "",
         "host": settings_dict.get("HOST") or "",
         "port": str(settings_dict.get("PORT") or ""),
         **{key: str(options[key]) for key in _LIBPQ_OPTIONS if options.get(key)},
@@ -124,8 +127,18 @@ def _server_major(conn: psycopg.Connection[Any]) -> tuple[int, str]:
     return num // 10000, str(version)
 
 
-def _run(args: list[str], *, what: str) -> None:
-    result = subprocess.run(args, capture_output=True, text=True, timeout=6 * 3600)
+def _client_env(settings_dict: dict[str, Any]) -> dict[str, str]:
+    # A password on a command line is visible to every user of the machine (ps).
+    env = dict(os.environ)
+    if settings_dict.get("PASSWORD"):
+        env["PGPASSWORD"] = str(settings_dict["PASSWORD"])
+    return env
+
+
+def _run(args: list[str], *, what: str, settings_dict: dict[str, Any]) -> None:
+    result = subprocess.run(
+        args, capture_output=True, text=True, timeout=6 * 3600, env=_client_env(settings_dict)
+    )
     if result.returncode != 0:
         raise BackupError(f"{what} failed: {result.stderr.strip() or f'exit {result.returncode}'}")
 
@@ -154,28 +167,27 @@ def database_backup(
     dsn = conninfo(settings_dict)
     clients = available_clients(bin_dirs)
     partial = out_path.with_name(out_path.name + ".partial")
-    with _connect(dsn, autocommit=False) as conn:
+    with _connect(dsn) as conn:
         server_major, server_version = _server_major(conn)
         tools = dump_client(clients, server_major=server_major)
-        conn.rollback()
+        # One snapshot for the counts and the dump: pg_dump imports the one exported here.
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]  # type: ignore[index]
         with conn.cursor() as cursor:
             state = database_state(cursor)
-        _run(
-            [
-                tools.path("pg_dump"),
-                "--format=custom",
-                "--no-owner",
-                f"--snapshot={snapshot}",
-                "--file",
-                str(partial),
-                "--dbname",
-                dsn,
-            ],
-            what=f"pg_dump {tools.major}",
-        )
-        conn.rollback()
+        try:
+            _run(
+                [tools.path("pg_dump"), "--format=custom", "--no-owner"]
+                + [f"--snapshot={snapshot}", "--file", str(partial)]
+                + ["--dbname", conninfo(settings_dict, password=False)],
+                what=f"pg_dump {tools.major}",
+                settings_dict=settings_dict,
+            )
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        finally:
+            conn.execute("ROLLBACK")
     partial.replace(out_path)
     manifest = {
         "format": MANIFEST_FORMAT,
@@ -234,7 +246,12 @@ def _dump_major(toc: str) -> int:
 
 
 def _restore_filtered(
-    tools: ClientTools, dump_path: Path, dsn: str, *, drop_settings: set[str]
+    tools: ClientTools,
+    dump_path: Path,
+    settings_dict: dict[str, Any],
+    database: str,
+    *,
+    drop_settings: set[str],
 ) -> list[str]:
     """pg_restore -f - | filter_preamble | psql -1 ON_ERROR_STOP; returns the dropped lines."""
     with tempfile.TemporaryFile() as restore_err, tempfile.TemporaryFile() as psql_err:
@@ -245,10 +262,12 @@ def _restore_filtered(
         )
         psql = subprocess.Popen(
             [tools.path("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction"]
-            + ["--dbname", dsn, "--file", "-"],
+            + ["--dbname", conninfo(settings_dict, database=database, password=False)]
+            + ["--file", "-"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=psql_err,
+            env=_client_env(settings_dict),
         )
         assert restore.stdout is not None and psql.stdin is not None
         dropped: list[str] = []
@@ -316,13 +335,19 @@ def database_restore(
         method = "direct"
         _run(
             [tools.path("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction"]
-            + ["--dbname", dsn, str(dump_path)],
+            + ["--dbname", conninfo(settings_dict, database=database, password=False)]
+            + [str(dump_path)],
             what=f"pg_restore {tools.major}",
+            settings_dict=settings_dict,
         )
     else:
         method = "filtered"
         dropped = _restore_filtered(
-            tools, dump_path, dsn, drop_settings=unknown_settings(server_major)
+            tools,
+            dump_path,
+            settings_dict,
+            database,
+            drop_settings=unknown_settings(server_major),
         )
     checked, warnings = database_check(
         database=database, settings_dict=settings_dict, manifest=manifest, toc=toc

@@ -119,6 +119,8 @@ def toc_entries(toc: str) -> dict[str, set[tuple[str, ...]]]:
             continue
         # "215; 1259 16390 TABLE public registry_auditevent owner"
         words = line.split("; ", 1)[1].split()[2:]
+        if words[:2] == ["TABLE", "DATA"]:
+            continue
         if words[:1] == ["TABLE"] and len(words) >= 3:
             entries["tables"].add((f"{words[1]}.{words[2]}",))
         elif words[:1] == ["TRIGGER"] and len(words) >= 4:

@@ -4,6 +4,7 @@ with every table's rows and contents identical, and a damaged backup or restore 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from pathlib import Path
@@ -141,6 +142,79 @@ def test_it_writes_a_manifest_that_matches_the_dump_and_the_database(tmp_path, r
         "O",
     ] in manifest["triggers"]
     assert manifest["created_at"].endswith("+00:00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_counts_rows_in_the_snapshot_it_dumps_even_while_the_registry_writes(
+    tmp_path, registry_data, scratch, monkeypatch
+):
+    import registry.backup
+
+    counted = registry.backup.database_state
+
+    def write_then_count(cursor):
+        if write_then_count.done:
+            return counted(cursor)
+        write_then_count.done = True
+        # Another session commits a row after the backup's snapshot was taken.
+        with psycopg.connect(conninfo(connection.settings_dict), autocommit=True) as other:
+            other.execute("INSERT INTO auth_group (name) VALUES ('written during the backup')")
+        return counted(cursor)
+
+    write_then_count.done = False
+    monkeypatch.setattr(registry.backup, "database_state", write_then_count)
+    backup = database_backup(out_path=tmp_path / "registry.dump")
+    target = scratch.create("snapshot")
+
+    database_restore(dump_path=backup.dump_path, database=target)
+
+    assert backup.manifest["tables"]["public.auth_group"] == 0
+    assert table_checksums(connection.settings_dict)["public.auth_group"][0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_restores_a_dump_without_manifest_checking_its_table_of_contents(
+    tmp_path, registry_data, scratch
+):
+    backup = database_backup(out_path=tmp_path / "registry.dump")
+    backup.manifest_path.unlink()
+    target = scratch.create("nomanifest")
+    out = io.StringIO()
+
+    call_command("restore_database", str(backup.dump_path), "--database", target, stdout=out)
+
+    assert "warning: no manifest next to the dump: row counts and migrations not checked" in (
+        out.getvalue()
+    )
+    assert table_checksums(connection.settings_dict, target) == table_checksums(
+        connection.settings_dict
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_hands_the_password_to_client_tools_outside_their_command_line(
+    tmp_path, registry_data, scratch, monkeypatch
+):
+    import subprocess
+
+    calls = []
+    real_run = subprocess.run
+
+    def spy(args, **kwargs):
+        calls.append((args, (kwargs.get("env") or {}).get("PGPASSWORD")))
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    with_password = dict(connection.settings_dict, PASSWORD="pw-not-for-ps")  # trust auth here
+    target = scratch.create("password")
+
+    backup = database_backup(out_path=tmp_path / "registry.dump", settings_dict=with_password)
+    database_restore(dump_path=backup.dump_path, database=target, settings_dict=with_password)
+
+    connecting = [(args, pw) for args, pw in calls if "--dbname" in args]
+    assert [Path(args[0]).name for args, _ in connecting] == ["pg_dump", "pg_restore"]
+    assert all(pw == "pw-not-for-ps" for _, pw in connecting)
+    assert not any("pw-not-for-ps" in arg for args, _ in calls for arg in args)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -338,6 +412,7 @@ def test_it_restores_a_pg18_dump_into_an_older_server_through_the_filtered_strea
                 + ["--no-owner", "--dbname", conninfo(machine_pg, database=direct)]
                 + [str(backup.dump_path)],
                 what="pg_restore 18",
+                settings_dict=machine_pg,
             )
 
         target = databases.create("filtered")
@@ -382,8 +457,6 @@ def test_it_dumps_with_the_servers_own_client_or_the_closest_newer_one():
 
 
 def test_it_filters_only_unknown_settings_in_the_preamble_and_never_copy_data():
-    import io
-
     from registry.backup_clients import filter_preamble, unknown_settings
 
     script = (
