@@ -16,6 +16,7 @@ from django.db import connection
 
 from registry.backup import (
     BackupError,
+    _restore_filtered,
     _run,
     conninfo,
     database_backup,
@@ -414,6 +415,14 @@ def test_it_restores_a_pg18_dump_into_an_older_server_through_the_filtered_strea
                 what="pg_restore 18",
                 settings_dict=machine_pg,
             )
+
+        # A script psql rejects fails the restore with psql's message and leaves nothing behind.
+        unfiltered = databases.create("unfiltered")
+        with pytest.raises(BackupError, match="psql 18 failed: .*transaction_timeout"):
+            _restore_filtered(
+                backup.client, backup.dump_path, machine_pg, unfiltered, drop_settings=set()
+            )
+        assert table_checksums(machine_pg, unfiltered) == {}
 
         target = databases.create("filtered")
         result = database_restore(
