@@ -240,9 +240,9 @@ class Catalog:
 
         A hyperscale cloud run without a known provider gets ``hyperscale_cloud``: the
         providers' defaults joined (highest central value, widest range)."""
-        if provider is not None and provider in self.pue_defaults:
-            if facility in (None, "hyperscale_cloud"):
-                return self.pue_defaults[provider]
+        known = provider is not None and provider in self.pue_defaults
+        if known and facility in (None, "hyperscale_cloud"):
+            return self.pue_defaults[provider]  # type: ignore[index]
         if facility is None and provider is not None:
             facility = "hyperscale_cloud"
         return self.pue_defaults.get(facility or "unknown", self.pue_defaults["unknown"])
@@ -277,8 +277,9 @@ class Catalog:
 def _for_year(catalog: Catalog, entry: GridIntensity, year: int) -> GridIntensity:
     dated = [f for f in entry.figures if f[0] is not None]
     found, value, source = min(dated, key=lambda f: (abs(f[0] - year), -f[0]))  # type: ignore[operator]
-    low, high = entry.low_g_per_kwh / entry.intensity_g_per_kwh, (
-        entry.high_g_per_kwh / entry.intensity_g_per_kwh
+    low, high = (
+        entry.low_g_per_kwh / entry.intensity_g_per_kwh,
+        (entry.high_g_per_kwh / entry.intensity_g_per_kwh),
     )
     requested = None
     if found != year:

@@ -79,7 +79,6 @@ def read_codecarbon(root: Path, version: str) -> tuple[dict[str, Source], list[R
     """Country, GCP region, US state and world figures from CodeCarbon's data files."""
     sources: dict[str, Source] = {}
     records: list[Record] = []
-    data = root / "data"
 
     mix_file = "data/private_infra/global_energy_mix.json"
     sources["codecarbon:global_energy_mix"] = _codecarbon_source(
@@ -146,12 +145,13 @@ def read_codecarbon(root: Path, version: str) -> tuple[dict[str, Source], list[R
         conversion="lbs/MWh x 453.59237 g/lb / 1000 kWh/MWh",
     )
     for name, raw in sorted(states.items()):
-        if name.startswith("_") or not isinstance(raw, dict) or not raw.get("regionCode"):
-            continue
+        code = raw.get("regionCode") if isinstance(raw, dict) else None
+        if name.startswith("_") or not re.fullmatch("[A-Z]{2}", str(code)):
+            continue  # the file's national total ("usa") is not a state
         records.append(
             {
                 "kind": "grid_region",
-                "key": f"US-{raw['regionCode']}",
+                "key": f"US-{code}",
                 "name": f"{name.title()} (US state)",
                 "country": "USA",
                 "g_per_kwh": round(float(raw["emissions"]) * LB_TO_G / 1000.0, 3),
@@ -177,7 +177,6 @@ def read_codecarbon(root: Path, version: str) -> tuple[dict[str, Source], list[R
             "source": "codecarbon:world_average",
         }
     )
-    del data
     return sources, records
 
 
@@ -249,7 +248,9 @@ def read_tgwf_co2(npm_dir: Path) -> tuple[dict[str, Source], list[Record]]:
                 raise EstimatorInputError(f"unexpected unit in {zone} {year}: {intensity}", "npm")
             names = raw.get("zone") or {}
             record: Record = {"g_per_kwh": float(value), "year": int(year), "source": source_id}
-            country = pycountry.countries.get(alpha_2=zone) if re.fullmatch("[A-Z]{2}", zone) else None
+            country = (
+                pycountry.countries.get(alpha_2=zone) if re.fullmatch("[A-Z]{2}", zone) else None
+            )
             if country is not None:
                 record.update(kind="country", key=country.alpha_3, name=country.name)
                 record["iso2"] = zone
@@ -266,10 +267,12 @@ def read_tgwf_co2(npm_dir: Path) -> tuple[dict[str, Source], list[Record]]:
 
 
 CCF_SCRIPT = """
-const aws = require('@cloud-carbon-footprint/aws/dist/domain/AwsFootprintEstimationConstants.js');
-const az = require('@cloud-carbon-footprint/azure/dist/domain/AzureFootprintEstimationConstants.js');
+const dir = '@cloud-carbon-footprint/';
+const aws = require(dir + 'aws/dist/domain/AwsFootprintEstimationConstants.js');
+const az = require(dir + 'azure/dist/domain/AzureFootprintEstimationConstants.js');
 process.stdout.write(JSON.stringify({
-  aws: {factors: aws.AWS_EMISSIONS_FACTORS_METRIC_TON_PER_KWH, pue: aws.AWS_CLOUD_CONSTANTS.getPUE()},
+  aws: {factors: aws.AWS_EMISSIONS_FACTORS_METRIC_TON_PER_KWH,
+        pue: aws.AWS_CLOUD_CONSTANTS.getPUE()},
   azure: {factors: az.AZURE_EMISSIONS_FACTORS_METRIC_TON_PER_KWH,
           pue: az.AZURE_CLOUD_CONSTANTS.getPUE()},
 }));

@@ -133,9 +133,10 @@ def _catalog_listing(args: argparse.Namespace) -> Any:
 def _refresh(args: argparse.Namespace) -> Any:
     from .refresh import refresh_catalog
 
-    data = Path(args.codecarbon_data) if args.codecarbon_data else None
     output = Path(args.output) if args.output else None
-    return refresh_catalog(codecarbon_data=data, output_dir=output, dry_run=args.dry_run).to_dict()
+    return refresh_catalog(
+        npm_dir=Path(args.npm), output_dir=output, dry_run=args.dry_run
+    ).to_dict()
 
 
 def _schema(args: argparse.Namespace) -> Any:
@@ -184,8 +185,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--kind", choices=("all", "accelerators", "regions", "pue_defaults"), default="all"
     )
-    p = command("refresh-catalog", _refresh, "rebuild intensity data from installed codecarbon")
-    p.add_argument("--codecarbon-data", help="CodeCarbon's data directory, if not installed")
+    p = command(
+        "refresh-catalog",
+        _refresh,
+        "regenerate intensity.json and pue.json from installed data packages",
+    )
+    p.add_argument(
+        "--npm",
+        default=".local/npm",
+        help="folder the npm packages were installed into with npm install --prefix "
+        "(default .local/npm)",
+    )
     p.add_argument("--output", help="write a full catalog copy here (default: the package)")
     p.add_argument("--dry-run", action="store_true", help="report without writing")
     command("schema", _schema, "print the JSON Schema of inputs and outputs")

@@ -248,8 +248,12 @@ def _run_footprint(
     if run.pue is not None:
         pue = pue_lo = pue_hi = run.pue
         source = "given"
+    elif run.power_basis == "measured_facility":
+        pue = pue_lo = pue_hi = 1.0
+        source = "included in power_w (measured_facility)"
     else:
-        default = catalog.pue_default(run.location.cloud_provider if run.location else None)
+        provider = run.location.cloud_provider if run.location else None
+        default = catalog.pue_default(provider, run.facility)
         pue, pue_lo, pue_hi, source = default.pue, default.low, default.high, default.provenance
     factors.append(Factor(i, "pue", pue, "", source, pue_lo, pue_hi))
 
@@ -264,6 +268,8 @@ def _run_footprint(
             entry = resolve_location(catalog, run.location) or catalog.world
         except EstimatorInputError as error:
             raise EstimatorInputError(error.message, f"runs[{i}].location.{error.field}") from None
+        when = run.start or run.end
+        entry = catalog.intensity_for_year(entry, when.year if when else None)
         g, g_lo, g_hi = entry.intensity_g_per_kwh, entry.low_g_per_kwh, entry.high_g_per_kwh
         source = entry.provenance
     factors.append(Factor(i, "intensity_g_per_kwh", g, "g/kWh", source, g_lo, g_hi))

@@ -199,7 +199,9 @@ def generate(npm_dir: Path, cited_file: Path | None = None) -> dict[str, str]:
         "intensity.json": build_intensity(sources, records, cited),
         "pue.json": build_pue(sources, records, cited),
     }
-    return {name: json.dumps(doc, indent=1, ensure_ascii=False) + "\n" for name, doc in docs.items()}
+    return {
+        name: json.dumps(doc, indent=1, ensure_ascii=False) + "\n" for name, doc in docs.items()
+    }
 
 
 def refresh_catalog(
