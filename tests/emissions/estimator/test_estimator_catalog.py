@@ -334,3 +334,31 @@ def test_it_says_an_npm_package_is_missing(tmp_path: Path):
         pytest.skip("codecarbon (PyPI) is not installed: pip install -e '.[dev]'")
     with pytest.raises(PackageMissing, match="no npm package"):
         generate(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("H100-80GB", "H100-SXM"),  # Meta's Llama model cards
+        ("H100 SXM", "H100-SXM"),
+        ("NVIDIA H100 80GB HBM3", "H100-SXM"),  # nvidia-smi, as CodeCarbon records it
+        ("A100-SXM4-80GB", "A100-80GB"),
+        ("A100 80GB", "A100-80GB"),
+        ("A100 40GB", "A100-40GB"),
+        ("NVIDIA A100-PCIE-40GB", "A100-40GB-PCIe"),
+        ("TPU v2", "TPU v2"),
+        ("TPUv3", "TPU v3"),
+        ("Cloud TPU v4", "TPU v4"),
+    ],
+)
+def test_it_knows_devices_as_vendors_and_model_cards_write_them(written, canonical):
+    assert CATALOG.accelerator(written).name == canonical
+
+
+def test_it_names_the_document_of_every_device_figure():
+    for acc in CATALOG.accelerators.values():
+        assert acc.sources["tdp_w"] and acc.sources["typical_w"], acc.name
+        assert "factual figure" not in acc.license
+    # NVIDIA H100 PCIe Product Brief PB-11133-001_v02 (November 2022): TDP 350 W.
+    assert CATALOG.accelerators["H100-PCIe"].tdp_w == 350
+    assert "PB-11133-001_v02" in CATALOG.accelerators["H100-PCIe"].sources["tdp_w"]
