@@ -121,6 +121,7 @@ class Rules:
     intensity_catalog: Mapping[str, Range]
     equivalences: Mapping[str, Any]
     sources: Mapping[str, str]
+    lifecycle: Mapping[str, Any] = field(default_factory=dict)
 
 
 def normalise_name(name: str) -> str:

@@ -170,6 +170,7 @@ def _build(directory: Path) -> Catalog:
         intensity_catalog=MappingProxyType(ranges),
         equivalences=MappingProxyType(dict(raw_rules["equivalences"])),
         sources=MappingProxyType(dict(raw_rules["sources"])),
+        lifecycle=MappingProxyType(dict(raw_rules.get("lifecycle", {}))),
     )
 
     accelerators = {}

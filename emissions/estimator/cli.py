@@ -80,7 +80,9 @@ def _estimate(args: argparse.Namespace) -> Any:
     catalog = _catalog(args)
     disclosure = parse_disclosure(_read_json(args.file), catalog=catalog)
     series = IntensitySeries.from_csv(_read_text(args.series)) if args.series else None
-    footprint = estimate_training_footprint(disclosure, catalog=catalog, intensity_series=series)
+    footprint = estimate_training_footprint(
+        disclosure, catalog=catalog, intensity_series=series, lifecycle=args.lifecycle
+    )
     if args.statement:
         return emissions_statement(
             disclosure, footprint, fmt=args.statement, model_name=args.model_name
@@ -161,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--series", help="intensity CSV for runs with start and end")
     p.add_argument("--statement", choices=("text", "latex"), help="print a paper statement")
     p.add_argument("--model-name", default="", help="model name for --statement")
+    p.add_argument(
+        "--lifecycle",
+        action="store_true",
+        help="add idle and embodied defaults (Luccioni et al. 2023, BLOOM) where a run has none",
+    )
     p = command("verify", _verify, 'verify {"disclosure": {...}, "claim": {...}}')
     p.add_argument("file", nargs="?", help="JSON file (default: stdin)")
     p.add_argument("--tolerance", type=float, default=0.05, help="relative (default 0.05)")

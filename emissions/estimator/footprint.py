@@ -237,13 +237,44 @@ def _energy(
     return k * p, k * p_lo, k * p_hi, device_hours, factors
 
 
+LIFECYCLE_SOURCE = "lifecycle default (Luccioni et al. 2023, BLOOM): "
+
+
+def _lifecycle_idle(
+    it: float, it_lo: float, it_hi: float, catalog: Catalog
+) -> tuple[float, float, float, str]:
+    """Idle IT energy scaled from BLOOM's idle/dynamic split, with its range."""
+    rules = catalog.rules.lifecycle
+    ratio = rules["bloom_idle_kwh"] / rules["bloom_dynamic_kwh"]
+    lo, hi = rules["idle_range"]
+    source = LIFECYCLE_SOURCE + f"idle = IT energy x {ratio:.4g}"
+    return it * ratio, it_lo * ratio * lo, it_hi * ratio * hi, source
+
+
+def _lifecycle_embodied(device_hours: float, catalog: Catalog) -> tuple[float, float, float, str]:
+    """Embodied tCO2e scaled from BLOOM's embodied emissions per GPU-hour, with its range."""
+    rules = catalog.rules.lifecycle
+    per_hour = rules["bloom_embodied_tco2e"] / rules["bloom_gpu_hours"]
+    lo, hi = rules["embodied_range"]
+    source = LIFECYCLE_SOURCE + f"{per_hour * 1e6:.4g} g CO2e per device-hour"
+    emb = device_hours * per_hour
+    return emb, emb * lo, emb * hi, source
+
+
 def _run_footprint(
-    run: RunInput, i: int, catalog: Catalog, series: IntensitySeries | None
+    run: RunInput,
+    i: int,
+    catalog: Catalog,
+    series: IntensitySeries | None,
+    lifecycle: bool = False,
 ) -> RunFootprint:
     it, it_lo, it_hi, device_hours, factors = _energy(run, i, catalog)
-    idle = run.idle_energy_kwh or 0.0
+    idle = idle_lo = idle_hi = run.idle_energy_kwh or 0.0
     if run.idle_energy_kwh is not None:
         factors.append(Factor(i, "idle_energy_kwh", idle, "kWh", "given", idle, idle))
+    elif lifecycle:
+        idle, idle_lo, idle_hi, source = _lifecycle_idle(it, it_lo, it_hi, catalog)
+        factors.append(Factor(i, "idle_energy_kwh", idle, "kWh", source, idle_lo, idle_hi))
 
     if run.pue is not None:
         pue = pue_lo = pue_hi = run.pue
@@ -285,12 +316,15 @@ def _run_footprint(
     else:
         n, n_lo, n_hi = g, g_lo, g_hi
 
-    emb = run.embodied_tco2e or 0.0
+    emb = emb_lo = emb_hi = run.embodied_tco2e or 0.0
     if run.embodied_tco2e is not None:
         factors.append(Factor(i, "embodied_tco2e", emb, "t", "given", emb, emb))
+    elif lifecycle and device_hours is not None:
+        emb, emb_lo, emb_hi, source = _lifecycle_embodied(device_hours, catalog)
+        factors.append(Factor(i, "embodied_tco2e", emb, "t", source, emb_lo, emb_hi))
     energy = (it + idle) * pue
-    e_lo = (it_lo + idle) * pue_lo
-    e_hi = (it_hi + idle) * pue_hi
+    e_lo = (it_lo + idle_lo) * pue_lo
+    e_hi = (it_hi + idle_hi) * pue_hi
     return RunFootprint(
         i,
         run.name,
@@ -307,10 +341,10 @@ def _run_footprint(
         emb,
         energy * g / 1e6 + emb,
         energy * n / 1e6 + emb,
-        e_lo * g_lo / 1e6 + emb,
-        e_hi * g_hi / 1e6 + emb,
-        e_lo * n_lo / 1e6 + emb,
-        e_hi * n_hi / 1e6 + emb,
+        e_lo * g_lo / 1e6 + emb_lo,
+        e_hi * g_hi / 1e6 + emb_hi,
+        e_lo * n_lo / 1e6 + emb_lo,
+        e_hi * n_hi / 1e6 + emb_hi,
         tuple(factors),
     )
 
@@ -365,11 +399,15 @@ def estimate_training_footprint(
     *,
     catalog: Catalog | None = None,
     intensity_series: IntensitySeries | None = None,
+    lifecycle: bool = False,
 ) -> Footprint:
     """Compute the footprint of a disclosure.
 
     ``intensity_series``: when given, runs with ``start`` and ``end`` and no explicit
     intensity use the series' time-weighted mean over their interval (source ``series``).
+    ``lifecycle``: runs that give no idle energy or embodied emissions get Luccioni et al.'s
+    BLOOM-derived defaults (``rules.json`` ``lifecycle``), each a flagged factor. Off by
+    default: the default footprint is the operational, location-based one.
 
     Raises ``InsufficientDataError`` when a run gives neither energy nor enough to compute it,
     and ``EstimatorInputError`` for a location the catalog does not know. No side effects.
@@ -377,5 +415,9 @@ def estimate_training_footprint(
     catalog = catalog or load_catalog()
     runs = disclosure.runs
     return footprint_from_runs(
-        [_run_footprint(run, i, catalog, intensity_series) for i, run in enumerate(runs)], catalog
+        [
+            _run_footprint(run, i, catalog, intensity_series, lifecycle)
+            for i, run in enumerate(runs)
+        ],
+        catalog,
     )
