@@ -61,6 +61,8 @@ def _describe(source: Mapping[str, Any]) -> tuple[str, str, str]:
     text = f"{source['package']} {source['version']} ({source['registry']}), {source['file']}"
     if source.get("constant"):
         text += f" {source['constant']}"
+    if source.get("with_core"):
+        text += f" (resolved with {source['with_core']})"
     if source.get("publisher"):
         text += f": {source['publisher']}"
     licence = source.get("licence") or "licence not stated"

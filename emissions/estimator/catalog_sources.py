@@ -284,6 +284,17 @@ CCF_FILES = {
 }
 
 
+def _core_version(npm_dir: Path, package: str) -> str:
+    """The ``@cloud-carbon-footprint/core`` a package resolves (its US factors live there)."""
+    for folder in (
+        npm_dir / "node_modules" / package / "node_modules" / "@cloud-carbon-footprint" / "core",
+        npm_dir / "node_modules" / "@cloud-carbon-footprint" / "core",
+    ):
+        if (folder / "package.json").is_file():
+            return f"@cloud-carbon-footprint/core {_package_json(folder).get('version')}"
+    return "@cloud-carbon-footprint/core (not found)"
+
+
 def read_cloud_carbon_footprint(npm_dir: Path) -> tuple[dict[str, Source], list[Record]]:
     """AWS and Azure region factors (t/kWh, converted to g/kWh) and provider PUEs."""
     for package, _ in CCF_FILES.values():
@@ -297,6 +308,7 @@ def read_cloud_carbon_footprint(npm_dir: Path) -> tuple[dict[str, Source], list[
             npm_dir,
             package,
             file,
+            with_core=_core_version(npm_dir, package),
             constant=f"{provider.upper()}_EMISSIONS_FACTORS_METRIC_TON_PER_KWH",
             publisher="Cloud Carbon Footprint region emission factors",
             conversion="metric t/kWh x 1e6",
