@@ -270,11 +270,15 @@ CCF_SCRIPT = """
 const dir = '@cloud-carbon-footprint/';
 const aws = require(dir + 'aws/dist/domain/AwsFootprintEstimationConstants.js');
 const az = require(dir + 'azure/dist/domain/AzureFootprintEstimationConstants.js');
+const awsZones = require(dir + 'aws/dist/lib/AWSRegions.js');
+const azZones = require(dir + 'azure/dist/lib/AzureRegions.js');
 process.stdout.write(JSON.stringify({
   aws: {factors: aws.AWS_EMISSIONS_FACTORS_METRIC_TON_PER_KWH,
-        pue: aws.AWS_CLOUD_CONSTANTS.getPUE()},
+        pue: aws.AWS_CLOUD_CONSTANTS.getPUE(),
+        zones: awsZones.AWS_MAPPED_REGIONS_TO_ELECTRICITY_MAPS_ZONES},
   azure: {factors: az.AZURE_EMISSIONS_FACTORS_METRIC_TON_PER_KWH,
-          pue: az.AZURE_CLOUD_CONSTANTS.getPUE()},
+          pue: az.AZURE_CLOUD_CONSTANTS.getPUE(),
+          zones: azZones.AZURE_MAPPED_REGIONS_TO_ELECTRICITY_MAPS_ZONES},
 }));
 """
 
@@ -296,7 +300,13 @@ def _core_version(npm_dir: Path, package: str) -> str:
 
 
 def read_cloud_carbon_footprint(npm_dir: Path) -> tuple[dict[str, Source], list[Record]]:
-    """AWS and Azure region factors (t/kWh, converted to g/kWh) and provider PUEs."""
+    """AWS and Azure region factors (t/kWh, converted to g/kWh) and provider PUEs.
+
+    CCF's region -> Electricity Maps zone maps (``dist/lib/*Regions.js``) give each region's
+    country (the zone's ISO prefix); a mapped region without a factor becomes a location-only
+    record, so the catalog knows it and borrows its country's figure, flagged."""
+    import pycountry
+
     for package, _ in CCF_FILES.values():
         _package_json(npm_dir / "node_modules" / package)
     raw = _node_json(npm_dir, CCF_SCRIPT)
@@ -322,6 +332,11 @@ def read_cloud_carbon_footprint(npm_dir: Path) -> tuple[dict[str, Source], list[
             publisher="Cloud Carbon Footprint provider PUE",
             basis="PUE (facility energy / IT energy)",
         )
+        countries: dict[str, str] = {}
+        for region, zone in (raw[provider].get("zones") or {}).items():
+            home = pycountry.countries.get(alpha_2=zone.split("-")[0]) if zone else None
+            if home is not None:
+                countries[region.lower()] = home.alpha_3
         seen: set[str] = set()
         for region, tonnes in sorted(raw[provider]["factors"].items()):
             key = region.lower()
@@ -333,13 +348,31 @@ def read_cloud_carbon_footprint(npm_dir: Path) -> tuple[dict[str, Source], list[
                     "kind": "cloud_region",
                     "provider": provider,
                     "key": key,
-                    "country": None,
+                    "country": countries.get(key),
                     # Rounded to 6 significant digits: the t->g conversion adds float noise.
                     "g_per_kwh": float(f"{float(tonnes) * 1e6:.6g}"),
                     "year": None,
                     "source": factors_id,
                 }
             )
+        for key, country in sorted(countries.items()):
+            if key not in seen:
+                records.append(
+                    {
+                        "kind": "cloud_region_location",
+                        "provider": provider,
+                        "key": key,
+                        "country": country,
+                        "source": f"ccf-{provider}:regions",
+                    }
+                )
+                sources[f"ccf-{provider}:regions"] = _npm_source(
+                    npm_dir,
+                    package,
+                    f"dist/lib/{'AWS' if provider == 'aws' else 'Azure'}Regions.js",
+                    constant=f"{provider.upper()}_MAPPED_REGIONS_TO_ELECTRICITY_MAPS_ZONES",
+                    publisher="region -> Electricity Maps zone (location only, no figure)",
+                )
         records.append(
             {
                 "kind": "pue",

@@ -124,6 +124,12 @@ def build_intensity(
     for (provider, region), group in sorted(by_kind["cloud_region"].items()):
         country = next((r["country"] for r in group if r.get("country")), None)
         cloud[provider][region] = _entry(group, {"country": country})
+    for record in records:
+        if record["kind"] == "cloud_region_location":  # known region, no figure of its own
+            where = record["source"]
+            entry = {"country": record["country"], "location_source": where}
+            cloud[record["provider"]].setdefault(record["key"], entry)
+            all_sources[where] = sources[where]
     for provider, regions in cited.get("cloud_regions_without_figure", {}).items():
         for region, raw in regions.items():
             cloud[provider].setdefault(region, {"country": raw["country"], "where": raw["where"]})
