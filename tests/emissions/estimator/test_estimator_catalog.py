@@ -362,3 +362,24 @@ def test_it_names_the_document_of_every_device_figure():
     # NVIDIA H100 PCIe Product Brief PB-11133-001_v02 (November 2022): TDP 350 W.
     assert CATALOG.accelerators["H100-PCIe"].tdp_w == 350
     assert "PB-11133-001_v02" in CATALOG.accelerators["H100-PCIe"].sources["tdp_w"]
+
+
+@needs_packages
+def test_it_places_aws_regions_in_the_country_of_their_electricity_maps_zone():
+    regions = npm_text("@cloud-carbon-footprint/aws", "dist/lib/AWSRegions.js")
+    zone = re.search(r"\[AWS_REGIONS\.EU_WEST_3\]:\s*'([A-Z]{2})", regions)
+    assert zone is not None and zone.group(1) == "FR"
+    assert CATALOG.cloud_regions[("aws", "eu-west-3")].country == "FRA"
+    with pytest.raises(EstimatorInputError, match="contradicts"):
+        estimate_training_footprint(
+            DisclosureInput(
+                runs=(
+                    RunInput(
+                        energy_kwh=1,
+                        location=Location(
+                            country="DEU", cloud_provider="aws", cloud_region="eu-west-3"
+                        ),
+                    ),
+                )
+            )
+        )
