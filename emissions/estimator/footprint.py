@@ -29,6 +29,7 @@ from .catalog import Catalog
 from .catalog_files import load_catalog
 from .errors import EstimatorInputError, InsufficientDataError
 from .inputs import resolve_location
+from .lifecycle import lifecycle_embodied, lifecycle_idle
 from .model import DisclosureInput, RunInput
 
 if TYPE_CHECKING:
@@ -237,30 +238,6 @@ def _energy(
     return k * p, k * p_lo, k * p_hi, device_hours, factors
 
 
-LIFECYCLE_SOURCE = "lifecycle default (Luccioni et al. 2023, BLOOM): "
-
-
-def _lifecycle_idle(
-    it: float, it_lo: float, it_hi: float, catalog: Catalog
-) -> tuple[float, float, float, str]:
-    """Idle IT energy scaled from BLOOM's idle/dynamic split, with its range."""
-    rules = catalog.rules.lifecycle
-    ratio = rules["bloom_idle_kwh"] / rules["bloom_dynamic_kwh"]
-    lo, hi = rules["idle_range"]
-    source = LIFECYCLE_SOURCE + f"idle = IT energy x {ratio:.4g}"
-    return it * ratio, it_lo * ratio * lo, it_hi * ratio * hi, source
-
-
-def _lifecycle_embodied(device_hours: float, catalog: Catalog) -> tuple[float, float, float, str]:
-    """Embodied tCO2e scaled from BLOOM's embodied emissions per GPU-hour, with its range."""
-    rules = catalog.rules.lifecycle
-    per_hour = rules["bloom_embodied_tco2e"] / rules["bloom_gpu_hours"]
-    lo, hi = rules["embodied_range"]
-    source = LIFECYCLE_SOURCE + f"{per_hour * 1e6:.4g} g CO2e per device-hour"
-    emb = device_hours * per_hour
-    return emb, emb * lo, emb * hi, source
-
-
 def _run_footprint(
     run: RunInput,
     i: int,
@@ -273,7 +250,7 @@ def _run_footprint(
     if run.idle_energy_kwh is not None:
         factors.append(Factor(i, "idle_energy_kwh", idle, "kWh", "given", idle, idle))
     elif lifecycle:
-        idle, idle_lo, idle_hi, source = _lifecycle_idle(it, it_lo, it_hi, catalog)
+        idle, idle_lo, idle_hi, source = lifecycle_idle(it, it_lo, it_hi, catalog)
         factors.append(Factor(i, "idle_energy_kwh", idle, "kWh", source, idle_lo, idle_hi))
 
     if run.pue is not None:
@@ -320,7 +297,7 @@ def _run_footprint(
     if run.embodied_tco2e is not None:
         factors.append(Factor(i, "embodied_tco2e", emb, "t", "given", emb, emb))
     elif lifecycle and device_hours is not None:
-        emb, emb_lo, emb_hi, source = _lifecycle_embodied(device_hours, catalog)
+        emb, emb_lo, emb_hi, source = lifecycle_embodied(device_hours, catalog)
         factors.append(Factor(i, "embodied_tco2e", emb, "t", source, emb_lo, emb_hi))
     energy = (it + idle) * pue
     e_lo = (it_lo + idle_lo) * pue_lo
