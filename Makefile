@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 # Without npm the catalog comparison tests skip and say so; everything else works.
 catalog-packages:
 	@if command -v npm >/dev/null 2>&1; then \
-		npm install --silent --no-audit --no-fund --prefix $(NPM_DIR) $(CATALOG_NPM) \
+		npm install --silent --no-audit --no-fund --ignore-scripts --prefix $(NPM_DIR) $(CATALOG_NPM) \
 		|| echo "npm install failed: the estimator catalog comparison tests will skip"; \
 	else echo "npm not found: the estimator catalog comparison tests will skip"; fi
 
