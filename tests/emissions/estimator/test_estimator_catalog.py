@@ -52,6 +52,10 @@ def _missing() -> str | None:
 
 
 needs_packages = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+_NO_CODECARBON = "codecarbon (PyPI) is not installed: pip install -e '.[dev]'"
+needs_codecarbon = pytest.mark.skipif(
+    importlib.util.find_spec("codecarbon") is None, reason=_NO_CODECARBON
+)
 
 
 def codecarbon_file(relative: str) -> Path:
@@ -88,7 +92,7 @@ def test_it_fails_the_comparison_when_a_generated_file_is_edited(tmp_path: Path)
 # -- values against the packages' own files, read independently --------------------------
 
 
-@needs_packages
+@needs_codecarbon
 def test_it_takes_gcp_regions_from_googles_figures_in_codecarbon():
     rows = csv.DictReader(
         codecarbon_file("data/cloud/impact.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -131,7 +135,7 @@ def test_it_keeps_electricity_maps_years_for_a_country():
         assert f"yearly_{year}.js" in france.source
 
 
-@needs_packages
+@needs_codecarbon
 def test_it_converts_egrid_state_rates_from_pounds_per_mwh():
     states = json.loads(codecarbon_file("data/private_infra/2023/usa_emissions.json").read_text())
     oregon = states["oregon"]["emissions"]  # lbs/MWh
@@ -140,7 +144,7 @@ def test_it_converts_egrid_state_rates_from_pounds_per_mwh():
     )
 
 
-@needs_packages
+@needs_codecarbon
 def test_it_takes_the_world_fallback_from_codecarbon():
     per_source = json.loads(
         codecarbon_file("data/private_infra/carbon_intensity_per_source.json").read_text()
