@@ -11,14 +11,29 @@ ifeq ($(FAST),1)
 PYTEST_ARGS += -m "not slow"
 endif
 
-.PHONY: venv run test lint bench db-stop clean-db
+.PHONY: venv run test lint bench db-stop clean-db catalog catalog-packages
+# npm data packages of the estimator catalog (see the README's estimator section).
+NPM_DIR ?= .local/npm
+CATALOG_NPM := @tgwf/co2@0.19.0 @cloud-carbon-footprint/aws@0.15.0 @cloud-carbon-footprint/azure@1.8.0
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	@$(MAKE) --no-print-directory catalog-packages
 	@rm -f $(VENV)/.installed-*
 	@touch $@
+
+# Without npm the catalog comparison tests skip and say so; everything else works.
+catalog-packages:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --ignore-scripts --prefix $(NPM_DIR) $(CATALOG_NPM) \
+		|| echo "npm install failed: the estimator catalog comparison tests will skip"; \
+	else echo "npm not found: the estimator catalog comparison tests will skip"; fi
+
+# Regenerate the estimator's intensity.json and pue.json from the installed data packages.
+catalog: $(STAMP) catalog-packages
+	$(PY) -m emissions.estimator refresh-catalog --npm $(NPM_DIR)
 
 venv: $(STAMP)
 

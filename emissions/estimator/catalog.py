@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -57,9 +58,17 @@ class Accelerator:
         object.__setattr__(self, "provenance", source)
 
 
+YearFigure = tuple[int | None, float, str]  # (year, g/kWh, source described)
+
+
 @dataclass(frozen=True, slots=True)
 class GridIntensity:
-    """A location-based grid intensity with the range the estimator assumes when defaulting it."""
+    """A location-based grid intensity with the range the estimator assumes when defaulting it.
+
+    ``figures`` is the location's series by year (one figure without a year for sources that
+    give none); the entry itself carries the latest. ``for_year`` picks a run's year.
+    ``borrowed`` marks a cloud region that has no figure of its own and uses its country's.
+    """
 
     key: str
     kind: str
@@ -68,25 +77,34 @@ class GridIntensity:
     low_g_per_kwh: float
     high_g_per_kwh: float
     country: str | None
-    year: int
+    year: int | None
     source: str
     license: str
-    approximate: bool = False
+    basis: str = ""
+    figures: tuple[YearFigure, ...] = ()
+    borrowed: bool = False
+    requested_year: int | None = None  # set when a run's year was missing: nearest year used
     provenance: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "provenance", f"catalog:regions/{self.key}")
+        tail = "" if self.year is None else f"@{self.year}"
+        if self.requested_year is not None:
+            tail += f" (nearest year to {self.requested_year})"
+        if self.borrowed:
+            tail += f" (no figure of its own: {self.country}'s national figure)"
+        object.__setattr__(self, "provenance", f"catalog:regions/{self.key}{tail}")
 
 
 @dataclass(frozen=True, slots=True)
 class PueDefault:
-    """The PUE assumed for a provider's datacenters when a run gives none."""
+    """The PUE assumed when a run gives none: by cloud provider, else by facility kind."""
 
     provider: str
+    facility: str
     pue: float
     low: float
     high: float
-    year: int
+    year: int | None
     source: str
     license: str
     provenance: str = ""
@@ -103,6 +121,7 @@ class Rules:
     intensity_catalog: Mapping[str, Range]
     equivalences: Mapping[str, Any]
     sources: Mapping[str, str]
+    lifecycle: Mapping[str, Any] = field(default_factory=dict)
 
 
 def normalise_name(name: str) -> str:
@@ -217,11 +236,25 @@ class Catalog:
             raise EstimatorInputError(f"unknown grid region {code!r}; {hint}", field)
         return found
 
-    def pue_default(self, provider: str | None) -> PueDefault:
-        """The provider's default PUE, or the industry-average default for anything else."""
-        if provider is not None and provider in self.pue_defaults:
-            return self.pue_defaults[provider]
-        return self.pue_defaults["default"]
+    def pue_default(self, provider: str | None, facility: str | None = None) -> PueDefault:
+        """The cloud provider's PUE, else the facility kind's, else the ``unknown`` one.
+
+        A hyperscale cloud run without a known provider gets ``hyperscale_cloud``: the
+        providers' defaults joined (highest central value, widest range)."""
+        known = provider is not None and provider in self.pue_defaults
+        if known and facility in (None, "hyperscale_cloud"):
+            return self.pue_defaults[provider]  # type: ignore[index]
+        if facility is None and provider is not None:
+            facility = "hyperscale_cloud"
+        return self.pue_defaults.get(facility or "unknown", self.pue_defaults["unknown"])
+
+    def intensity_for_year(self, entry: GridIntensity, year: int | None) -> GridIntensity:
+        """The entry's figure for a run's year: that year's, else the nearest year's (flagged
+        with ``requested_year`` and a range widened by the ``other_year`` rule). Entries
+        whose figures carry no year are returned as they are."""
+        if year is None or entry.year is None or year == entry.year:
+            return entry
+        return _for_year(self, entry, year)
 
     def to_dict(self) -> dict[str, Any]:
         """The catalog as JSON-able data, for ``python -m emissions.estimator catalog``."""
@@ -239,6 +272,29 @@ class Catalog:
             "world": plain(self.world),
             "pue_defaults": [plain(p) for p in self.pue_defaults.values()],
         }
+
+
+@lru_cache(maxsize=4096)
+def _for_year(catalog: Catalog, entry: GridIntensity, year: int) -> GridIntensity:
+    dated = [f for f in entry.figures if f[0] is not None]
+    found, value, source = min(dated, key=lambda f: (abs(f[0] - year), -f[0]))  # type: ignore[operator]
+    low, high = (
+        entry.low_g_per_kwh / entry.intensity_g_per_kwh,
+        (entry.high_g_per_kwh / entry.intensity_g_per_kwh),
+    )
+    requested = None
+    if found != year:
+        widen_low, widen_high = catalog.rules.intensity_catalog["other_year"]
+        low, high, requested = low * widen_low, high * widen_high, year
+    return replace(
+        entry,
+        intensity_g_per_kwh=value,
+        low_g_per_kwh=value * low,
+        high_g_per_kwh=value * high,
+        year=found,
+        source=source,
+        requested_year=requested,
+    )
 
 
 def canonical_provider(provider: str) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -53,12 +54,40 @@ def _accelerator(raw: Mapping[str, Any], rules: Mapping[str, Any]) -> Accelerato
     )
 
 
+def _describe(source: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(source sentence, licence, basis) of one entry of a generated file's ``sources``."""
+    if "document" in source:
+        return source["document"], "figure quoted from the cited document", source.get("basis", "")
+    text = f"{source['package']} {source['version']} ({source['registry']}), {source['file']}"
+    if source.get("constant"):
+        text += f" {source['constant']}"
+    if source.get("with_core"):
+        text += f" (resolved with {source['with_core']})"
+    if source.get("publisher"):
+        text += f": {source['publisher']}"
+    licence = source.get("licence") or "licence not stated"
+    if source.get("data_licence"):
+        licence += f"; data {source['data_licence']}"
+    return text, licence, source.get("basis", "")
+
+
 def _intensity(
-    key: str, kind: str, label: str, raw: Mapping[str, Any], ranges: Mapping[str, Range]
+    key: str,
+    kind: str,
+    label: str,
+    raw: Mapping[str, Any],
+    ranges: Mapping[str, Range],
+    sources: Mapping[str, Any],
+    country: str | None = None,
 ) -> GridIntensity:
-    value = float(raw["intensity_g_per_kwh"])
-    approximate = bool(raw.get("approximate", False))
-    low, high = ranges[f"{kind}_approximate" if approximate and kind == "country" else kind]
+    figures = []
+    for figure in raw["figures"]:
+        text, _, _ = _describe(sources[figure["source"]])
+        figures.append((figure["year"], float(figure["g_per_kwh"]), text))
+    latest = max(raw["figures"], key=lambda f: f["year"] or 0)
+    source, licence, basis = _describe(sources[latest["source"]])
+    value = float(latest["g_per_kwh"])
+    low, high = ranges[kind]
     return GridIntensity(
         key=key,
         kind=kind,
@@ -66,12 +95,44 @@ def _intensity(
         intensity_g_per_kwh=value,
         low_g_per_kwh=value * low,
         high_g_per_kwh=value * high,
-        country=raw.get("country"),
-        year=int(raw["year"]),
-        source=raw["source"],
-        license=raw["license"],
-        approximate=approximate,
+        country=country if country is not None else raw.get("country"),
+        year=latest["year"],
+        source=source,
+        license=licence,
+        basis=basis,
+        figures=tuple(figures),
     )
+
+
+def _pue_defaults(doc: Mapping[str, Any]) -> dict[str, PueDefault]:
+    out = {}
+    for key, raw in doc["defaults"].items():
+        source, licence, _ = _describe(doc["sources"][raw["source"]])
+        out[key] = PueDefault(
+            provider=key,
+            facility=raw["facility"],
+            pue=float(raw["pue"]),
+            low=float(raw["low"]),
+            high=float(raw["high"]),
+            year=raw["year"],
+            source=source,
+            license=licence,
+        )
+    providers = [p for p in out.values() if p.facility == "hyperscale_cloud"]
+    if providers and "hyperscale_cloud" not in out:
+        out["hyperscale_cloud"] = PueDefault(
+            provider="hyperscale_cloud",
+            facility="hyperscale_cloud",
+            pue=max(p.pue for p in providers),
+            low=min(p.low for p in providers),
+            high=max(p.high for p in providers),
+            year=None,
+            source="derived: the highest of the providers' defaults ("
+            + ", ".join(sorted(p.provider for p in providers))
+            + ") with the widest of their ranges",
+            license="derived from the values above",
+        )
+    return out
 
 
 def _read(directory: Path, name: str) -> tuple[bytes, Any]:
@@ -111,6 +172,7 @@ def _build(directory: Path) -> Catalog:
         intensity_catalog=MappingProxyType(ranges),
         equivalences=MappingProxyType(dict(raw_rules["equivalences"])),
         sources=MappingProxyType(dict(raw_rules["sources"])),
+        lifecycle=MappingProxyType(dict(raw_rules.get("lifecycle", {}))),
     )
 
     accelerators = {}
@@ -123,14 +185,13 @@ def _build(directory: Path) -> Catalog:
             accelerator_index.setdefault(normalise_name(alias), acc)
 
     intensity = docs["intensity.json"]
+    sources = intensity["sources"]
     countries: dict[str, GridIntensity] = {}
     country_index: dict[str, GridIntensity] = {}
     for code, raw in intensity["countries"].items():
-        entry = _intensity(
-            f"country:{code}", "country", raw["name"], {**raw, "country": code}, ranges
-        )
+        entry = _intensity(f"country:{code}", "country", raw["name"], raw, ranges, sources, code)
         countries[code] = entry
-        for name in (code, raw.get("iso2", ""), raw["name"]):
+        for name in (code, raw.get("iso2") or "", raw["name"]):
             if name:
                 country_index.setdefault(normalise_name(name), entry)
 
@@ -138,22 +199,24 @@ def _build(directory: Path) -> Catalog:
     for provider, regions in intensity["cloud_regions"].items():
         for region, raw in regions.items():
             key, label = f"{provider}:{region}", f"{provider} {region}"
-            if "intensity_g_per_kwh" in raw:
-                entry = _intensity(key, "cloud_region", label, raw, ranges)
-            else:
+            if raw.get("figures"):
+                entry = _intensity(key, "cloud_region", label, raw, ranges, sources)
+            else:  # no figure of its own: the country's, flagged and widened
                 home = countries[raw["country"]]
-                via = {
-                    "intensity_g_per_kwh": home.intensity_g_per_kwh,
-                    "country": home.country,
-                    "year": home.year,
-                    "source": f"{home.source} (figure of the country it is in, {home.country})",
-                    "license": home.license,
-                }
-                entry = _intensity(key, "cloud_region_via_country", label, via, ranges)
+                low, high = ranges["cloud_region_via_country"]
+                entry = replace(
+                    home,
+                    key=key,
+                    kind="cloud_region_via_country",
+                    label=label,
+                    low_g_per_kwh=home.intensity_g_per_kwh * low,
+                    high_g_per_kwh=home.intensity_g_per_kwh * high,
+                    borrowed=True,
+                )
             cloud_regions[(provider, region)] = entry
 
     grid_regions = {
-        code: _intensity(f"grid:{code}", "grid_region", raw["name"], raw, ranges)
+        code: _intensity(f"grid:{code}", "grid_region", raw["name"], raw, ranges, sources)
         for code, raw in intensity["grid_regions"].items()
     }
     own = [*countries.values(), *grid_regions.values()]
@@ -161,30 +224,21 @@ def _build(directory: Path) -> Catalog:
     lowest = min(own, key=lambda e: e.intensity_g_per_kwh)
     highest = max(own, key=lambda e: e.intensity_g_per_kwh)
     raw_world = intensity["world"]
+    world_source, world_licence, world_basis = _describe(sources[raw_world["source"]])
     world = GridIntensity(
         key="world",
         kind="world",
         label="world average",
-        intensity_g_per_kwh=float(raw_world["intensity_g_per_kwh"]),
+        intensity_g_per_kwh=float(raw_world["g_per_kwh"]),
         low_g_per_kwh=lowest.intensity_g_per_kwh,
         high_g_per_kwh=highest.intensity_g_per_kwh,
         country=None,
-        year=int(raw_world["year"]),
-        source=raw_world["source"],
-        license=raw_world["license"],
+        year=raw_world["year"],
+        source=world_source,
+        license=world_licence,
+        basis=world_basis,
     )
-    pue_defaults = {
-        provider: PueDefault(
-            provider=provider,
-            pue=float(raw["pue"]),
-            low=float(raw["low"]),
-            high=float(raw["high"]),
-            year=int(raw["year"]),
-            source=raw["source"],
-            license=raw["license"],
-        )
-        for provider, raw in docs["pue.json"]["defaults"].items()
-    }
+    pue_defaults = _pue_defaults(docs["pue.json"])
     return Catalog(
         version=f"{manifest['version']}+{digest.hexdigest()[:8]}",
         accelerators=MappingProxyType(accelerators),

@@ -80,7 +80,9 @@ def _estimate(args: argparse.Namespace) -> Any:
     catalog = _catalog(args)
     disclosure = parse_disclosure(_read_json(args.file), catalog=catalog)
     series = IntensitySeries.from_csv(_read_text(args.series)) if args.series else None
-    footprint = estimate_training_footprint(disclosure, catalog=catalog, intensity_series=series)
+    footprint = estimate_training_footprint(
+        disclosure, catalog=catalog, intensity_series=series, lifecycle=args.lifecycle
+    )
     if args.statement:
         return emissions_statement(
             disclosure, footprint, fmt=args.statement, model_name=args.model_name
@@ -133,9 +135,10 @@ def _catalog_listing(args: argparse.Namespace) -> Any:
 def _refresh(args: argparse.Namespace) -> Any:
     from .refresh import refresh_catalog
 
-    data = Path(args.codecarbon_data) if args.codecarbon_data else None
     output = Path(args.output) if args.output else None
-    return refresh_catalog(codecarbon_data=data, output_dir=output, dry_run=args.dry_run).to_dict()
+    return refresh_catalog(
+        npm_dir=Path(args.npm), output_dir=output, dry_run=args.dry_run
+    ).to_dict()
 
 
 def _schema(args: argparse.Namespace) -> Any:
@@ -160,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--series", help="intensity CSV for runs with start and end")
     p.add_argument("--statement", choices=("text", "latex"), help="print a paper statement")
     p.add_argument("--model-name", default="", help="model name for --statement")
+    p.add_argument(
+        "--lifecycle",
+        action="store_true",
+        help="add idle and embodied defaults (Luccioni et al. 2023, BLOOM) where a run has none",
+    )
     p = command("verify", _verify, 'verify {"disclosure": {...}, "claim": {...}}')
     p.add_argument("file", nargs="?", help="JSON file (default: stdin)")
     p.add_argument("--tolerance", type=float, default=0.05, help="relative (default 0.05)")
@@ -184,8 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--kind", choices=("all", "accelerators", "regions", "pue_defaults"), default="all"
     )
-    p = command("refresh-catalog", _refresh, "rebuild intensity data from installed codecarbon")
-    p.add_argument("--codecarbon-data", help="CodeCarbon's data directory, if not installed")
+    p = command(
+        "refresh-catalog",
+        _refresh,
+        "regenerate intensity.json and pue.json from installed data packages",
+    )
+    p.add_argument(
+        "--npm",
+        default=".local/npm",
+        help="folder the npm packages were installed into with npm install --prefix "
+        "(default .local/npm)",
+    )
     p.add_argument("--output", help="write a full catalog copy here (default: the package)")
     p.add_argument("--dry-run", action="store_true", help="report without writing")
     command("schema", _schema, "print the JSON Schema of inputs and outputs")

@@ -29,6 +29,7 @@ from .catalog import Catalog
 from .catalog_files import load_catalog
 from .errors import EstimatorInputError, InsufficientDataError
 from .inputs import resolve_location
+from .lifecycle import lifecycle_embodied, lifecycle_idle
 from .model import DisclosureInput, RunInput
 
 if TYPE_CHECKING:
@@ -238,18 +239,29 @@ def _energy(
 
 
 def _run_footprint(
-    run: RunInput, i: int, catalog: Catalog, series: IntensitySeries | None
+    run: RunInput,
+    i: int,
+    catalog: Catalog,
+    series: IntensitySeries | None,
+    lifecycle: bool = False,
 ) -> RunFootprint:
     it, it_lo, it_hi, device_hours, factors = _energy(run, i, catalog)
-    idle = run.idle_energy_kwh or 0.0
+    idle = idle_lo = idle_hi = run.idle_energy_kwh or 0.0
     if run.idle_energy_kwh is not None:
         factors.append(Factor(i, "idle_energy_kwh", idle, "kWh", "given", idle, idle))
+    elif lifecycle:
+        idle, idle_lo, idle_hi, source = lifecycle_idle(it, it_lo, it_hi, catalog)
+        factors.append(Factor(i, "idle_energy_kwh", idle, "kWh", source, idle_lo, idle_hi))
 
     if run.pue is not None:
         pue = pue_lo = pue_hi = run.pue
         source = "given"
+    elif run.power_basis == "measured_facility":
+        pue = pue_lo = pue_hi = 1.0
+        source = "included in power_w (measured_facility)"
     else:
-        default = catalog.pue_default(run.location.cloud_provider if run.location else None)
+        provider = run.location.cloud_provider if run.location else None
+        default = catalog.pue_default(provider, run.facility)
         pue, pue_lo, pue_hi, source = default.pue, default.low, default.high, default.provenance
     factors.append(Factor(i, "pue", pue, "", source, pue_lo, pue_hi))
 
@@ -264,6 +276,8 @@ def _run_footprint(
             entry = resolve_location(catalog, run.location) or catalog.world
         except EstimatorInputError as error:
             raise EstimatorInputError(error.message, f"runs[{i}].location.{error.field}") from None
+        when = run.start or run.end
+        entry = catalog.intensity_for_year(entry, when.year if when else None)
         g, g_lo, g_hi = entry.intensity_g_per_kwh, entry.low_g_per_kwh, entry.high_g_per_kwh
         source = entry.provenance
     factors.append(Factor(i, "intensity_g_per_kwh", g, "g/kWh", source, g_lo, g_hi))
@@ -279,12 +293,15 @@ def _run_footprint(
     else:
         n, n_lo, n_hi = g, g_lo, g_hi
 
-    emb = run.embodied_tco2e or 0.0
+    emb = emb_lo = emb_hi = run.embodied_tco2e or 0.0
     if run.embodied_tco2e is not None:
         factors.append(Factor(i, "embodied_tco2e", emb, "t", "given", emb, emb))
+    elif lifecycle and device_hours is not None:
+        emb, emb_lo, emb_hi, source = lifecycle_embodied(device_hours, catalog)
+        factors.append(Factor(i, "embodied_tco2e", emb, "t", source, emb_lo, emb_hi))
     energy = (it + idle) * pue
-    e_lo = (it_lo + idle) * pue_lo
-    e_hi = (it_hi + idle) * pue_hi
+    e_lo = (it_lo + idle_lo) * pue_lo
+    e_hi = (it_hi + idle_hi) * pue_hi
     return RunFootprint(
         i,
         run.name,
@@ -301,10 +318,10 @@ def _run_footprint(
         emb,
         energy * g / 1e6 + emb,
         energy * n / 1e6 + emb,
-        e_lo * g_lo / 1e6 + emb,
-        e_hi * g_hi / 1e6 + emb,
-        e_lo * n_lo / 1e6 + emb,
-        e_hi * n_hi / 1e6 + emb,
+        e_lo * g_lo / 1e6 + emb_lo,
+        e_hi * g_hi / 1e6 + emb_hi,
+        e_lo * n_lo / 1e6 + emb_lo,
+        e_hi * n_hi / 1e6 + emb_hi,
         tuple(factors),
     )
 
@@ -359,11 +376,15 @@ def estimate_training_footprint(
     *,
     catalog: Catalog | None = None,
     intensity_series: IntensitySeries | None = None,
+    lifecycle: bool = False,
 ) -> Footprint:
     """Compute the footprint of a disclosure.
 
     ``intensity_series``: when given, runs with ``start`` and ``end`` and no explicit
     intensity use the series' time-weighted mean over their interval (source ``series``).
+    ``lifecycle``: runs that give no idle energy or embodied emissions get Luccioni et al.'s
+    BLOOM-derived defaults (``rules.json`` ``lifecycle``), each a flagged factor. Off by
+    default: the default footprint is the operational, location-based one.
 
     Raises ``InsufficientDataError`` when a run gives neither energy nor enough to compute it,
     and ``EstimatorInputError`` for a location the catalog does not know. No side effects.
@@ -371,5 +392,9 @@ def estimate_training_footprint(
     catalog = catalog or load_catalog()
     runs = disclosure.runs
     return footprint_from_runs(
-        [_run_footprint(run, i, catalog, intensity_series) for i, run in enumerate(runs)], catalog
+        [
+            _run_footprint(run, i, catalog, intensity_series, lifecycle)
+            for i, run in enumerate(runs)
+        ],
+        catalog,
     )

@@ -15,7 +15,9 @@ from datetime import datetime
 from .catalog import canonical_provider
 from .errors import EstimatorInputError
 
-POWER_BASES = ("tdp", "measured_chip", "measured_system")
+POWER_BASES = ("tdp", "measured_chip", "measured_system", "measured_facility")
+# Where the run ran, for the PUE default when the run gives none (see data/pue.json).
+FACILITIES = ("hyperscale_cloud", "hpc_centre", "on_premises", "unknown")
 CLAIM_BASES = ("location", "market")
 
 # Magnitude guards: far beyond any real training run, so exceeding one means a unit slip.
@@ -109,7 +111,10 @@ class RunInput:
     ``accelerator``). Facility energy is IT energy x ``pue``. The gross (location-based)
     intensity is ``intensity_g_per_kwh`` or the location's catalog figure; the net figure uses
     ``net_intensity_g_per_kwh`` (market-based) or removes ``cfe_fraction`` of the gross.
-    ``claimed_*`` are the discloser's own per-run figures, checked by ``verify_claim``."""
+    ``claimed_*`` are the discloser's own per-run figures, checked by ``verify_claim``.
+    ``power_basis="measured_facility"`` means the power already includes the facility (no PUE
+    applied); ``facility`` picks the PUE default when neither a PUE nor a cloud provider is
+    given."""
 
     name: str = ""
     accelerator: str | None = None
@@ -130,6 +135,7 @@ class RunInput:
     end: datetime | None = None
     claimed_energy_kwh: float | None = None
     claimed_tco2e: float | None = None
+    facility: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str):
@@ -160,6 +166,16 @@ class RunInput:
             check_number(self.energy_kwh, "energy_kwh", maximum=MAX_ENERGY_KWH, unit_hint="kWh")
         if self.pue is not None:
             check_number(self.pue, "pue", minimum=1.0, maximum=3.0, inclusive=True)
+            if self.power_basis == "measured_facility":
+                raise EstimatorInputError(
+                    "power_basis measured_facility already includes the facility overhead; "
+                    "drop pue (or give the IT power with measured_system and the pue)",
+                    "pue",
+                )
+        if self.facility is not None and self.facility not in FACILITIES:
+            raise EstimatorInputError(
+                f"must be one of {', '.join(FACILITIES)}, got {self.facility!r}", "facility"
+            )
         if self.location is not None and not isinstance(self.location, Location):
             raise EstimatorInputError("must be a Location", "location")
         self._check_intensities()

@@ -34,7 +34,8 @@ def change_catalog(tmp_path, monkeypatch):
     copy = tmp_path / "data"
     shutil.copytree(data, copy)
     intensity = json.loads((copy / "intensity.json").read_text())
-    intensity["countries"]["FRA"]["intensity_g_per_kwh"] *= 2
+    for figure in intensity["countries"]["FRA"]["figures"]:
+        figure["g_per_kwh"] *= 2
     (copy / "intensity.json").write_text(json.dumps(intensity))
     catalog = estimator.load_catalog(copy)
 

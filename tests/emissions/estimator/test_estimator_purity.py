@@ -10,6 +10,9 @@ from pathlib import Path
 import emissions.estimator
 
 PACKAGE = Path(emissions.estimator.__file__).parent
+# The catalog generator (never imported at run time) reads ISO 3166 tables from pycountry,
+# a dev-extra package; nothing else outside the standard library is allowed.
+GENERATOR_IMPORTS = {("catalog_sources.py", "pycountry"), ("refresh.py", "pycountry")}
 
 
 def test_it_imports_only_the_standard_library():
@@ -23,7 +26,8 @@ def test_it_imports_only_the_standard_library():
                 continue
             for name in names:
                 top = name.split(".")[0]
-                assert top == "__future__" or top in sys.stdlib_module_names, (path.name, name)
+                allowed = top in sys.stdlib_module_names or (path.name, top) in GENERATOR_IMPORTS
+                assert top == "__future__" or allowed, (path.name, name)
 
 
 def test_it_loads_without_django():
