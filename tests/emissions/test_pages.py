@@ -207,7 +207,7 @@ def test_it_shows_the_reviewer_every_flag_explained(client, world):
     client.force_login(world.reviewer)
     content = client.get(f"/disclosures/review/{submitted.pk}/").content.decode()
     assert "unit_confusion" in content
-    assert "The gap matches a unit slip exactly" in content
+    assert "Undoing a unit slip (g/kg/t, lbs, Wh/kWh, hours/days)" in content
 
 
 def test_it_reports_each_refusal_of_a_chairs_bulk_action(client, world):
