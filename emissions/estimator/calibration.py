@@ -34,8 +34,9 @@ MINOR_SIGMAS = 2.0
 MINOR_FACTOR = 4.0  # with nothing defaulted: beyond 4x the tolerance a deviation is major
 UNBOUNDED_SIGMA = 3.0  # a factor whose range reaches 0 (a CFE share of 100%): e^-6 below
 
-_ENERGY_FACTORS = ("power_w", "pue")
-_GROSS_FACTORS = ("power_w", "pue", "intensity_g_per_kwh")
+_ENERGY_FACTORS = frozenset({"power_w", "pue"})
+# Net figures: a given net intensity is exact, a CFE share scales the gross intensity's range.
+_TCO2E_FACTORS = frozenset({"power_w", "pue", "intensity_g_per_kwh", "net_intensity_g_per_kwh"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,58 +67,44 @@ def _half_widths(factor: Factor) -> tuple[float, float]:
     return max(down, 0.0), max(up, 0.0)
 
 
-def _run_terms(
-    run: RunFootprint, quantity: str, market: bool
-) -> dict[str, tuple[float, float, str]]:
-    """Per factor name: (down, up, label) of one run's figure."""
-    names = _ENERGY_FACTORS if quantity == "energy_kwh" else _GROSS_FACTORS
-    by_name = {f.name: f for f in run.factors}
-    if quantity == "tco2e" and market and "net_intensity_g_per_kwh" in by_name:
-        names = (*_ENERGY_FACTORS, "net_intensity_g_per_kwh")
-    # Power scales only the dynamic IT energy, not a given idle energy.
-    dynamic_share = 1.0
-    if run.it_energy_kwh > 0:
-        dynamic_share = (run.it_energy_kwh - run.idle_it_energy_kwh) / run.it_energy_kwh
-    out = {}
-    for name in names:
-        factor = by_name.get(name)
-        if factor is None or factor.exact:
-            continue
-        down, up = _half_widths(factor)
-        if name == "power_w":
-            down, up = down * dynamic_share, up * dynamic_share
-        out[name] = (down, up, f"{name} ({factor.source})")
-    return out
-
-
-def _operational(run: RunFootprint, quantity: str, market: bool) -> float:
-    if quantity == "energy_kwh":
-        return run.energy_kwh
-    g = run.net_intensity_g_per_kwh if market else run.intensity_g_per_kwh
-    return run.energy_kwh * g / 1e6
-
-
 def spread(result: Footprint | RunFootprint, quantity: str, market: bool) -> Spread:
     """The log-space spread of ``quantity`` (``energy_kwh`` or ``tco2e``; net for a
-    market-based claim) from the factors of ``result`` that were not given."""
+    market-based claim) from the factors of ``result`` that were not given.
+
+    On the verification hot path: one pass over the factors, no per-run dictionaries."""
     runs = getattr(result, "runs", None) or (result,)
-    parts = [_operational(r, quantity, market) for r in runs]  # type: ignore[arg-type]
-    total = (
-        result.energy_kwh
-        if quantity == "energy_kwh"
-        else (result.net_tco2e if market else result.gross_tco2e)
-    )
+    energy = quantity == "energy_kwh"
+    total = result.energy_kwh if energy else (result.net_tco2e if market else result.gross_tco2e)
     if total <= 0:
         return Spread(0.0, 0.0, ())
+    relevant = _ENERGY_FACTORS if energy else _TCO2E_FACTORS
     down: dict[str, float] = {}
     up: dict[str, float] = {}
     labels: dict[str, None] = {}
-    for run, part in zip(runs, parts, strict=True):
-        weight = part / total  # embodied emissions (given) carry no spread
-        for name, (d, u, label) in _run_terms(run, quantity, market).items():  # type: ignore[arg-type]
+    for run in runs:
+        factors = run.factors  # type: ignore[union-attr]
+        skip = ""
+        if energy:
+            weight = run.energy_kwh / total
+        else:  # embodied emissions (given) carry no spread
+            g = run.net_intensity_g_per_kwh if market else run.intensity_g_per_kwh
+            weight = run.energy_kwh * g / 1e6 / total
+            if market and any(f.name == "net_intensity_g_per_kwh" for f in factors):
+                skip = "intensity_g_per_kwh"  # a given net intensity replaces the gross one
+        for factor in factors:
+            name = factor.name
+            if name not in relevant or name == skip or factor.exact:
+                continue
+            d, u = _half_widths(factor)
+            if name == "power_w" and run.idle_it_energy_kwh:
+                # Power scales only the dynamic IT energy, not a given idle energy.
+                share = (run.it_energy_kwh - run.idle_it_energy_kwh) / run.it_energy_kwh
+                d, u = d * share, u * share
             down[name] = down.get(name, 0.0) + weight * d
             up[name] = up.get(name, 0.0) + weight * u
-            labels[label] = None
+            labels[f"{name} ({factor.source})"] = None
+    if not labels:
+        return Spread(0.0, 0.0, ())
     return Spread(
         math.sqrt(sum(v * v for v in down.values())),
         math.sqrt(sum(v * v for v in up.values())),
