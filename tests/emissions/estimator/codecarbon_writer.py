@@ -49,8 +49,7 @@ def write_codecarbon_runs(
     return output_dir / "emissions.csv"
 
 
-if __name__ == "__main__":
-    target = Path(sys.argv[1])
+def _fixtures(target: Path) -> None:
     for name, kwargs in (
         ("codecarbon_multiflush_fra.csv", {"runs": 2, "flushes": 3, "country_iso_code": "FRA"}),
         ("codecarbon_multiflush_deu.csv", {"runs": 3, "flushes": 2, "country_iso_code": "DEU"}),
@@ -61,3 +60,16 @@ if __name__ == "__main__":
         written.replace(target / name)
         scratch.rmdir()
         print(target / name)
+
+
+if __name__ == "__main__":
+    # ``codecarbon_writer.py DIR`` makes the fixtures; ``codecarbon_writer.py --into DIR RUNS
+    # FLUSHES PROJECT`` appends runs to DIR/emissions.csv (several such processes at once make
+    # the interleaved files two processes write).
+    if sys.argv[1] == "--into":
+        directory, runs, flushes, project = sys.argv[2:6]
+        write_codecarbon_runs(
+            Path(directory), runs=int(runs), flushes=int(flushes), project_name=project
+        )
+    else:
+        _fixtures(Path(sys.argv[1]))

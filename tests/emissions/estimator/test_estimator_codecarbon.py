@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,6 +92,35 @@ def test_it_reads_a_file_codecarbon_writes_now(tmp_path, mode):
     assert imported.totals["energy_kwh"] == pytest.approx(energy, rel=1e-12)
     assert imported.totals["emissions_kg"] == pytest.approx(emissions_kg, rel=1e-12)
     assert [r.name.split()[-1] for r in imported.disclosure.runs] == list(last_rows(text))
+
+
+@pytest.mark.slow  # two interpreters importing CodeCarbon and pandas: ~10 s
+def test_it_reads_a_file_two_codecarbon_processes_append_to_at_once(tmp_path):
+    pytest.importorskip("codecarbon")
+    writer = Path(__file__).with_name("codecarbon_writer.py")
+    processes = [
+        subprocess.Popen(  # two researchers' jobs sharing one output directory
+            [sys.executable, str(writer), "--into", str(tmp_path), "2", "4", project],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for project in ("job-a", "job-b")
+    ]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0]
+    text = (tmp_path / "emissions.csv").read_text()
+    imported = from_codecarbon_csv(text)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    finals = last_rows(text)
+    assert imported.totals["runs"] == len(finals) == 4
+    # Whatever order the rows landed in, each run counts once, by its last running total;
+    # a line two writes garbled would be skipped and named.
+    readable = len(rows) - len(imported.totals["skipped_lines"])
+    assert imported.totals["rows"] == readable
+    if not imported.totals["skipped_lines"]:
+        energy, emissions_kg = final_sums(text)
+        assert imported.totals["energy_kwh"] == pytest.approx(energy, rel=1e-12)
+        assert imported.totals["emissions_kg"] == pytest.approx(emissions_kg, rel=1e-12)
+    assert sorted({r.name.split()[0] for r in imported.disclosure.runs}) == ["job-a", "job-b"]
 
 
 @pytest.mark.skipif(not SHARED_SAMPLE.is_file(), reason="no ../shared reference folder")

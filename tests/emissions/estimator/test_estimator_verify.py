@@ -123,15 +123,33 @@ def test_it_calls_an_absurd_claim_implausible_instead_of_refusing_it(field, valu
     assert "rule: claims above" in flag.message
 
 
-def test_it_recognises_a_unit_slip_against_the_range_not_only_the_central_figure():
-    # The claim is 1000x a figure 25% below the defaulted central one: kg given as t.
+@pytest.mark.parametrize(
+    ("factor", "likely"),
+    [
+        (1000, "kilograms given as tonnes"),
+        (1e6, "grams given as tonnes"),
+        (1 / (0.45359237e-3), "pounds given as tonnes"),
+    ],
+)
+def test_it_recognises_a_unit_slip_against_the_range_not_only_the_central_figure(factor, likely):
+    # The claim is a slip of a figure 25% below the defaulted central one, which the
+    # central-only rule (within 5% of central x factor) would miss.
     central, down, _ = defaulted_band()
-    claimed = central * 0.75 * 1000
+    claimed = central * 0.75 * factor
     assert math.log(1 / 0.75) < down  # 0.75x is inside the consistent band
     result = verify_claim(DisclosureInput(runs=(DEFAULTED,)), Claim(tco2e=claimed))
     (slip,) = [f for f in result.flags if f.code == "unit_confusion"]
-    assert slip.data["factor"] == 1000
-    assert "kilograms given as tonnes" in slip.message
+    assert slip.data["factor"] == pytest.approx(factor)
+    assert likely in slip.message
+
+
+def test_it_recognises_wh_given_as_kwh_against_the_range():
+    fp = estimate_training_footprint(DisclosureInput(runs=(DEFAULTED,)))
+    result = verify_claim(
+        DisclosureInput(runs=(DEFAULTED,)), Claim(energy_kwh=fp.energy_kwh * 0.8 * 1000)
+    )
+    (slip,) = [f for f in result.flags if f.code == "unit_confusion"]
+    assert "Wh given as kWh" in slip.message
 
 
 def test_it_does_not_take_twice_the_figure_for_pounds():
