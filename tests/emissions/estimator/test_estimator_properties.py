@@ -256,3 +256,25 @@ def test_it_never_plans_a_ramp_worse_than_starting_now(values, data):
     assert all(0 < s.devices <= concurrency * (1 + 1e-9) for s in plan.segments)
     planned = sum(s.devices * (s.end - s.start).total_seconds() / 3600 for s in plan.segments)
     assert planned == pytest.approx(device_hours, rel=1e-6)
+
+
+RANK = {"consistent": 0, "minor_discrepancy": 1, "major_discrepancy": 2, "implausible": 3}
+
+
+@given(
+    # A given intensity outside its location's plausible range makes the claim near the
+    # recomputation implausible and a far one not: that check judges the place, not the gap.
+    run=runs(given_intensity=False),
+    a=st.floats(min_value=1.0, max_value=100.0),
+    b=st.floats(min_value=1.0, max_value=100.0),
+    up=st.booleans(),
+)
+def test_it_never_judges_a_claim_further_off_more_kindly(run, a, b, up):
+    near, far = sorted((a, b))
+    if not up:
+        near, far = 1 / near, 1 / far
+    central = footprint(run).gross_tco2e
+    assume(central > 0)
+    disclosure = DisclosureInput(runs=(run,))
+    verdicts = [verify_claim(disclosure, Claim(tco2e=central * k)).verdict for k in (near, far)]
+    assert RANK[verdicts[0]] <= RANK[verdicts[1]]
