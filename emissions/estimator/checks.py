@@ -16,10 +16,16 @@ from typing import Any
 
 from .calibration import MINOR_FACTOR, Spread, classify, rule, sigmas, spread
 from .catalog import Catalog
-from .errors import EstimatorInputError
 from .footprint import Footprint, RunFootprint
-from .inputs import resolve_location
-from .model import MAX_ENERGY_KWH, MAX_TCO2E, Claim, DisclosureInput, RunInput
+from .model import Claim, DisclosureInput
+from .plausibility import (
+    INTENSITY_MARGIN,
+    MAX_GRID_G_PER_KWH,
+    POWER_ABOVE_TDP,
+    POWER_BELOW_IDLE,
+    PlausibilityChecks,
+    fmt,
+)
 from .units import KG_PER_LB
 
 VERDICTS = (
@@ -30,16 +36,21 @@ VERDICTS = (
     "insufficient_data",
 )
 SEVERITIES = ("info", "minor", "major", "critical")
-__all__ = ["MINOR_FACTOR", "SEVERITIES", "VERDICTS", "Checker", "Flag"]
+__all__ = [
+    "INTENSITY_MARGIN",
+    "MAX_GRID_G_PER_KWH",
+    "MINOR_FACTOR",
+    "POWER_ABOVE_TDP",
+    "POWER_BELOW_IDLE",
+    "SEVERITIES",
+    "VERDICTS",
+    "Checker",
+    "Flag",
+]
 # A slip factor this far from 1 cannot be mistaken for the uncertainty of defaulted factors,
 # so it is recognised when the corrected claim is consistent with the recomputation's range;
 # nearer factors (lbs/kg, a few devices) must match within the tolerance.
 SLIP_FACTOR_FAR = 10.0
-MAX_GRID_G_PER_KWH = 1_500.0  # above lignite's life-cycle intensity: no grid is dirtier
-POWER_ABOVE_TDP = 2.0  # implied average power per device > 2x TDP (host share included)
-POWER_BELOW_IDLE = 0.1  # implied average power per device < 10% of TDP: below idle
-INTENSITY_MARGIN = 3.0  # implied location-based intensity outside [low/3, high*3]
-
 _MASS_SLIPS = (
     (1e3, "kilograms given as tonnes"),
     (1e6, "grams given as tonnes"),
@@ -98,12 +109,12 @@ def _off(claimed: float, reference: float) -> float:
     return abs(claimed / reference - 1)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.4g}"
+_fmt = fmt
 
 
-class Checker:
-    """Collects flags for one verification; one method per check."""
+class Checker(PlausibilityChecks):
+    """Collects flags for one verification; one method per check (the physical plausibility
+    checks are in ``plausibility.py``)."""
 
     def __init__(self, disclosure: DisclosureInput, claim: Claim, tol: float, cat: Catalog):
         self.disclosure, self.claim, self.tol, self.catalog = disclosure, claim, tol, cat
@@ -307,92 +318,6 @@ class Checker:
                     sum=summed,
                 )
 
-    def check_power(
-        self, energy_kwh: float, runs: list[tuple[RunInput, RunFootprint]], what: str
-    ) -> None:
-        """Facility energy implying an average power per device above 2x TDP or below idle."""
-        reference = device_pue_hours = 0.0
-        for run, fp in runs:
-            acc = self.catalog.find_accelerator(run.accelerator) if run.accelerator else None
-            if acc is None or acc.tdp_w is None or fp.device_hours is None:
-                return
-            reference += fp.device_hours * acc.tdp_w * fp.pue / 1000
-            device_pue_hours += fp.device_hours * fp.pue
-        dynamic_kwh = energy_kwh - sum(fp.idle_it_energy_kwh * fp.pue for _, fp in runs)
-        ratio = dynamic_kwh / reference
-        implied_w = dynamic_kwh * 1000 / device_pue_hours
-        tdp_w = reference * 1000 / device_pue_hours
-        data = {"implied_power_w": implied_w, "tdp_w": tdp_w, "ratio_to_tdp": ratio}
-        if ratio > POWER_ABOVE_TDP:
-            self.add(
-                "implied_power_above_tdp",
-                "critical",
-                f"{what} implies {_fmt(implied_w)} W per device, over {POWER_ABOVE_TDP:g}x "
-                f"the {_fmt(tdp_w)} W TDP (rule: energy / (device-hours x PUE) above "
-                f"{POWER_ABOVE_TDP:g}x TDP is implausible)",
-                **data,
-            )
-        elif ratio < POWER_BELOW_IDLE:
-            self.add(
-                "implied_power_below_idle",
-                "critical",
-                f"{what} implies {_fmt(implied_w)} W per device, below idle for a "
-                f"{_fmt(tdp_w)} W TDP device (rule: energy / (device-hours x PUE) below "
-                f"{POWER_BELOW_IDLE:.0%} of TDP is implausible)",
-                **data,
-            )
-
-    def check_intensity(self, fp: Footprint | None) -> None:
-        """A claimed tCO2e implying a grid intensity no grid (or not the stated one) has."""
-        tco2e = self.claim.tco2e
-        energy = self.claim.energy_kwh if self.claim.energy_kwh else (fp and fp.energy_kwh)
-        if tco2e is None or not energy:
-            return
-        embodied = fp.embodied_tco2e if fp else 0.0
-        implied = (tco2e - embodied) * 1e6 / energy
-        data: dict[str, Any] = {"implied_g_per_kwh": implied, "basis": self.claim.basis}
-        if implied > MAX_GRID_G_PER_KWH:
-            self.add(
-                "implied_intensity_implausible",
-                "critical",
-                f"the claim implies {_fmt(implied)} g CO2e/kWh, above any grid "
-                f"(rule: tCO2e / energy above {MAX_GRID_G_PER_KWH:g} g/kWh is implausible)",
-                **data,
-            )
-            return
-        if self.claim.basis != "location":
-            return
-        lows, highs, labels = [], [], []
-        for run in self.disclosure.runs:
-            try:
-                entry = resolve_location(self.catalog, run.location)
-            except EstimatorInputError:
-                entry = None
-            if entry is not None:
-                lows.append(entry.low_g_per_kwh)
-                highs.append(entry.high_g_per_kwh)
-                labels.append(entry.label)
-            elif run.intensity_g_per_kwh is not None:
-                lows.append(run.intensity_g_per_kwh)
-                highs.append(run.intensity_g_per_kwh)
-                labels.append(f"given {run.intensity_g_per_kwh:g} g/kWh")
-            else:
-                lows.append(self.catalog.lowest_region.low_g_per_kwh)
-                highs.append(self.catalog.highest_region.high_g_per_kwh)
-                labels.append("unknown location")
-        low, high = min(lows) / INTENSITY_MARGIN, max(highs) * INTENSITY_MARGIN
-        data.update(plausible_low=low, plausible_high=high, locations=sorted(set(labels)))
-        if not low <= implied <= high:
-            self.add(
-                "implied_intensity_implausible",
-                "critical",
-                f"a location-based claim implying {_fmt(implied)} g CO2e/kWh is impossible "
-                f"for {', '.join(sorted(set(labels)))} (rule: outside the locations' "
-                f"catalog range divided and multiplied by {INTENSITY_MARGIN:g}, "
-                f"{_fmt(low)}-{_fmt(high)})",
-                **data,
-            )
-
     def check_totals(self, fp: Footprint) -> dict[str, float | None]:
         """Compare the claimed totals with the recomputation; returns the deviations."""
         claim, market = self.claim, self.claim.basis == "market"
@@ -431,31 +356,6 @@ class Checker:
             runs=self.net_missing,
             missing=["net_intensity_g_per_kwh", "cfe_fraction"],
         )
-
-    def check_magnitudes(self) -> None:
-        """Claims beyond any training run (10 TWh, 100 Mt) are judged, never refused: the
-        registry records that a disclosure says something impossible."""
-        claims = [(None, self.claim.energy_kwh, self.claim.tco2e)]
-        claims += [
-            (i, r.claimed_energy_kwh, r.claimed_tco2e) for i, r in enumerate(self.disclosure.runs)
-        ]
-        for run, energy, tco2e in claims:
-            where = f"run {run}: " if run is not None else ""
-            for quantity, value, limit, unit in (
-                ("energy_kwh", energy, MAX_ENERGY_KWH, "kWh"),
-                ("tco2e", tco2e, MAX_TCO2E, "tCO2e"),
-            ):
-                if value is not None and value > limit:
-                    self.add(
-                        "claim_magnitude_implausible",
-                        "critical",
-                        f"{where}the claimed {_fmt(value)} {unit} is beyond any training run "
-                        f"(rule: claims above {limit:g} {unit} are implausible)",
-                        quantity=quantity,
-                        claimed=value,
-                        limit=limit,
-                        run=run,
-                    )
 
     def check_basis(self, fp: Footprint, claimed: float) -> None:
         """A net figure presented as the location-based one (offsets must never silently
