@@ -186,3 +186,14 @@ def test_it_refuses_a_file_with_no_readable_row():
         imported_from([LINES[0], "\x00\x00\x00", LINES[1][:50]])
     assert caught.value.field == "line 2"
     assert "NUL" in caught.value.message
+
+
+def test_it_warns_when_a_runs_last_row_is_not_its_largest_total():
+    # Run A's first (smallest) running total moved to the end of its rows.
+    swapped = [LINES[0], LINES[2], LINES[3], LINES[4], LINES[1], *LINES[5:]]
+    imported = imported_from(swapped)
+    assert any(
+        w.startswith("line 5: ") and "below its earlier row's" in w for w in imported.warnings
+    )
+    energy = float(LINES[1].split(",")[13]) + float(LINES[8].split(",")[13])
+    assert imported.totals["energy_kwh"] == pytest.approx(energy, rel=1e-12)
