@@ -174,3 +174,57 @@ UNLOCATED: list[dict[str, Any]] = [
         ("70B", 1_720_320, 291.42),
     )
 ]
+
+
+def markdown_table() -> str:
+    """The README's table: ``.venv/bin/python -m tests.emissions.estimator.published``."""
+    import math
+
+    from emissions.estimator import (
+        Claim,
+        estimate_training_footprint,
+        parse_disclosure,
+        verify_claim,
+    )
+
+    def short(verdict: str) -> str:
+        return verdict.replace("_discrepancy", "")
+
+    lines = [
+        "| Case | Published kWh / tCO2e | Full inputs: kWh / tCO2e | Defaults only: tCO2e "
+        "(1 sigma) | Verdict: published / 2x / 0.5x |",
+        "|---|---|---|---|---|",
+    ]
+    for case in CASES + UNLOCATED:
+        if "full" in case:
+            fp = estimate_training_footprint(parse_disclosure({"runs": [case["full"]]}))
+            full = (
+                f"{fp.energy_kwh:,.0f} ({fp.energy_kwh / case['energy_kwh'] - 1:+.1%}) / "
+                f"{fp.gross_tco2e:.4g} ({fp.gross_tco2e / case['tco2e'] - 1:+.1%})"
+            )
+        else:
+            full = "not published (no location or intensity)"
+        disclosure = parse_disclosure({"runs": [case["defaults"]]})
+        result = verify_claim(disclosure, Claim(tco2e=case["tco2e"]))
+        flag = next(f for f in result.flags if f.code.startswith("tco2e_"))
+        below = -math.expm1(-flag.data["sigma_low"])
+        above = math.expm1(flag.data["sigma_high"])
+        verdicts = [
+            short(verify_claim(disclosure, Claim(tco2e=case["tco2e"] * k)).verdict)
+            for k in (1, 2, 0.5)
+        ]
+        published = (
+            f"{case['energy_kwh']:,} / {case['tco2e']:g}"
+            if case["energy_kwh"]
+            else f"- / {case['tco2e']:g}"
+        )
+        central = result.footprint.gross_tco2e  # type: ignore[union-attr]
+        lines.append(
+            f"| {case['name']} | {published} | {full} | {central:.4g} (-{below:.0%}/"
+            f"+{above:.0%}) | {' / '.join(verdicts)} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
