@@ -307,7 +307,8 @@ class PlanForm(forms.Form):
     region = forms.ChoiceField(choices=(), label="Where")
     series = forms.FileField(
         required=False,
-        label="Grid-intensity series (CSV: timestamp,intensity_g_per_kwh)",
+        label="Grid-intensity series (CSV timestamp,intensity_g_per_kwh; Electricity Maps CSV "
+        "export; UK Carbon Intensity API JSON)",
         help_text="Optional. Without one, the synthetic demo week is used.",
     )
     max_concurrency = forms.IntegerField(

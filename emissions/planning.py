@@ -20,6 +20,7 @@ from emissions.estimator import (
     IntensitySeries,
     best_start_window,
     ramp_plan,
+    read_intensity_series,
 )
 from emissions.previews import footprint_preview
 
@@ -54,7 +55,8 @@ def plan_training(
     """
     footprint = footprint_preview(runs=[run])["footprint"]
     if series_csv:
-        series, label = IntensitySeries.from_csv(series_csv), "your uploaded series"
+        series = read_intensity_series(series_csv, naive_ok=True, value="forecast")
+        label = f"your uploaded series ({series.source})"
     else:
         series, label = demo_series(), "the synthetic demo week (fixtures/grid_intensity_demo.csv)"
     hours = float(run["hours"])

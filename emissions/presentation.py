@@ -98,8 +98,8 @@ FLAG_EXPLANATIONS = {
     "run's hours, device count and power.",
     "run_tco2e_deviation": "One run's emissions differ from its recomputation: check that "
     "run's location and intensity.",
-    "unit_confusion": "The gap matches a unit slip exactly (g/kg/t, lbs, Wh/kWh, hours/days). "
-    "Ask the researcher to restate the figure with its unit.",
+    "unit_confusion": "Undoing a unit slip (g/kg/t, lbs, Wh/kWh, hours/days) brings the claim "
+    "within the recomputation's range. Ask the researcher to restate the figure with its unit.",
     "pue_not_applied": "The claim matches the IT energy without the datacenter overhead. Ask "
     "for the PUE, or whether the figure is facility energy.",
     "pue_applied_twice": "The claim matches the energy with the PUE multiplied in twice.",
@@ -110,8 +110,10 @@ FLAG_EXPLANATIONS = {
     "device-hours are probably overstated (wall-clock vs device-hours?).",
     "implied_intensity_implausible": "Emissions / energy gives a grid intensity impossible for "
     "the stated place and basis (a net figure reported as location-based, or a unit slip).",
-    "market_basis_without_net_data": "The claim is market-based but gives no net intensity or "
-    "carbon-free share, so it was compared with the location-based figure.",
+    "market_basis_without_net_data": "The claim is market-based but the runs give no net "
+    "intensity or carbon-free share, so it cannot be checked. Ask for the market-based data.",
+    "claim_magnitude_implausible": "The claimed figure is beyond any training run (over 10 TWh "
+    "or 100 Mt): almost certainly a unit or typing slip.",
     "market_figure_as_location": "A location-based claim matches the net (market-based) "
     "recomputation: the gross figure must be reported, with the net one beside it.",
     "insufficient_data": "The runs do not give enough to recompute (energy, or device-hours "

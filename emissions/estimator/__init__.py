@@ -30,6 +30,7 @@ from .schedule import (
     footprint_over_series,
     ramp_plan,
 )
+from .series_formats import read_intensity_series
 from .statement import emissions_statement, latex_escape
 from .units import convert
 from .verify import VERDICTS, Flag, Verification, verify_claim
@@ -74,6 +75,7 @@ __all__ = [
     "parse_disclosure",
     "parse_verify_request",
     "ramp_plan",
+    "read_intensity_series",
     "to_hf_metadata",
     "verify_claim",
 ]

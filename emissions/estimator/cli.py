@@ -24,6 +24,7 @@ from .footprint import estimate_training_footprint
 from .hf_card import from_hf_card
 from .inputs import parse_disclosure, parse_verify_request
 from .schedule import IntensitySeries, best_start_window, ramp_plan
+from .series_formats import read_intensity_series
 from .statement import emissions_statement
 from .verify import verify_claim
 
@@ -76,10 +77,21 @@ def _when(value: str | None, name: str) -> datetime | None:
         raise EstimatorInputError(f"{value!r} is not an ISO 8601 time", name) from None
 
 
+def _series(args: argparse.Namespace) -> IntensitySeries:
+    """An Electricity Maps CSV export, UK Carbon Intensity API JSON or a generic CSV."""
+    return read_intensity_series(
+        _read_text(args.series),
+        timezone=args.series_timezone,
+        basis=args.series_basis,
+        value=args.series_value,
+        naive_ok=True,
+    )
+
+
 def _estimate(args: argparse.Namespace) -> Any:
     catalog = _catalog(args)
     disclosure = parse_disclosure(_read_json(args.file), catalog=catalog)
-    series = IntensitySeries.from_csv(_read_text(args.series)) if args.series else None
+    series = _series(args) if args.series else None
     footprint = estimate_training_footprint(
         disclosure, catalog=catalog, intensity_series=series, lifecycle=args.lifecycle
     )
@@ -105,7 +117,7 @@ def _from_hf_card(args: argparse.Namespace) -> Any:
 
 
 def _window(args: argparse.Namespace) -> Any:
-    series = IntensitySeries.from_csv(_read_text(args.series))
+    series = _series(args)
     earliest, deadline = _when(args.earliest, "--earliest"), _when(args.deadline, "--deadline")
     if args.device_hours is not None:
         if args.max_concurrency is None:
@@ -145,6 +157,26 @@ def _schema(args: argparse.Namespace) -> Any:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+def _series_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--series-timezone",
+        help="time zone of a generic CSV's offset-less times (UTC, +01:00, Europe/London); "
+        "without it they are matched to run times without an offset",
+    )
+    p.add_argument(
+        "--series-basis",
+        choices=("lca", "direct"),
+        default="lca",
+        help="Electricity Maps column: life-cycle (default) or direct",
+    )
+    p.add_argument(
+        "--series-value",
+        choices=("actual", "forecast"),
+        default="actual",
+        help="UK Carbon Intensity API figure (default actual)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m emissions.estimator",
@@ -160,7 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("estimate", _estimate, 'footprint of a JSON disclosure {"runs": [...]}')
     p.add_argument("file", nargs="?", help="JSON file (default: stdin)")
-    p.add_argument("--series", help="intensity CSV for runs with start and end")
+    p.add_argument("--series", help="intensity series for runs with start and end")
+    _series_options(p)
     p.add_argument("--statement", choices=("text", "latex"), help="print a paper statement")
     p.add_argument("--model-name", default="", help="model name for --statement")
     p.add_argument(
@@ -176,7 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("from-hf-card", _from_hf_card, "read a model card's co2_eq_emissions")
     p.add_argument("file", help="README.md or YAML")
     p = command("window", _window, "lowest-carbon start (--hours) or ramp (--device-hours)")
-    p.add_argument("series", help="CSV timestamp,intensity_g_per_kwh")
+    p.add_argument("series", help="intensity series (see --series-* options)")
+    _series_options(p)
     p.add_argument("--hours", type=float, help="job length in wall-clock hours")
     p.add_argument("--device-hours", type=float, help="work to spread (ramp plan)")
     p.add_argument("--max-concurrency", type=int, help="devices at a time (ramp plan)")

@@ -182,8 +182,9 @@ class RunInput:
         for name, maximum in (
             ("idle_energy_kwh", MAX_ENERGY_KWH),
             ("embodied_tco2e", MAX_TCO2E),
-            ("claimed_energy_kwh", MAX_ENERGY_KWH),
-            ("claimed_tco2e", MAX_TCO2E),
+            # Claims are judged, not refused: verify_claim calls an absurd one implausible.
+            ("claimed_energy_kwh", math.inf),
+            ("claimed_tco2e", math.inf),
         ):
             value = getattr(self, name)
             if value is not None:
@@ -307,11 +308,10 @@ class Claim:
 
     def __post_init__(self) -> None:
         if self.energy_kwh is not None:
-            check_number(self.energy_kwh, "energy_kwh", maximum=MAX_ENERGY_KWH, inclusive=True)
+            # No maximum: an absurd claim is judged implausible by verify_claim, not refused.
+            check_number(self.energy_kwh, "energy_kwh", maximum=math.inf, inclusive=True)
         if self.tco2e is not None:
-            check_number(
-                self.tco2e, "tco2e", maximum=MAX_TCO2E, inclusive=True, unit_hint="tonnes CO2e"
-            )
+            check_number(self.tco2e, "tco2e", maximum=math.inf, inclusive=True)
         if self.basis not in CLAIM_BASES:
             raise EstimatorInputError(
                 f"must be one of {', '.join(CLAIM_BASES)}, got {self.basis!r}", "basis"

@@ -37,6 +37,7 @@ class IntensitySeries:
     start: datetime
     step_minutes: int
     values: tuple[float, ...]
+    source: str = ""  # where the values come from, for labels (series_formats.py sets it)
     _prefix: list[float] = field(init=False, repr=False)
     _weights: list[float] = field(init=False, repr=False)
 

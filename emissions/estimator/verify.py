@@ -8,8 +8,10 @@ device-hours/wall-clock hours).
 
 Every finding is a ``Flag`` with a machine-readable code and data and a human sentence. The
 verdict is the worst severity found: ``critical`` -> ``implausible``, ``major`` ->
-``major_discrepancy``, then ``insufficient_data`` when nothing could be recomputed or nothing
-was claimed, ``minor`` -> ``minor_discrepancy``, otherwise ``consistent``.
+``major_discrepancy``, then ``insufficient_data`` when nothing could be recomputed, nothing
+was claimed or a market-based claim has no market-based data to compare with, ``minor`` ->
+``minor_discrepancy``, otherwise ``consistent``. Deviations are judged against the uncertainty
+of the defaulted factors (``calibration.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from .inputs import claim_to_dict
 from .model import Claim, DisclosureInput
 
 __all__ = ["VERDICTS", "Flag", "Verification", "verify_claim"]
+
+# Flags that leave a claim unjudged: nothing to recompute, nothing claimed, or a market-based
+# claim without market-based data.
+INSUFFICIENT = {"insufficient_data", "nothing_claimed", "market_basis_without_net_data"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +98,9 @@ def verify_claim(
     )
     if claim.energy_kwh is None and claim.tco2e is None and not has_run_claims:
         check.add("nothing_claimed", "info", "the claim gives neither energy_kwh nor tco2e")
+    check.check_magnitudes()
     check.check_sums()
+    check.check_market_data()
     check.check_intensity(fp)
     deviation: dict[str, float | None] = {"energy_kwh": None, "tco2e": None}
     if fp is not None:
@@ -115,7 +123,7 @@ def _verdict(flags: list[Flag]) -> str:
         return "implausible"
     if "major" in severities:
         return "major_discrepancy"
-    if {f.code for f in flags} & {"insufficient_data", "nothing_claimed"}:
+    if {f.code for f in flags} & INSUFFICIENT:
         return "insufficient_data"
     if "minor" in severities:
         return "minor_discrepancy"

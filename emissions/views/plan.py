@@ -35,7 +35,8 @@ def plan(request: HttpRequest) -> HttpResponse:
                 deadline_hours=form.cleaned_data.get("deadline_hours"),
             )
         except EstimatorInputError as error:
-            form.add_error("series" if error.field.startswith("line") else None, str(error))
+            in_series = error.field.startswith(("line", "data", "series"))
+            form.add_error("series" if in_series else None, str(error))
         else:
             if result.window is not None:
                 chart = plan_svg(

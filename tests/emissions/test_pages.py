@@ -207,7 +207,7 @@ def test_it_shows_the_reviewer_every_flag_explained(client, world):
     client.force_login(world.reviewer)
     content = client.get(f"/disclosures/review/{submitted.pk}/").content.decode()
     assert "unit_confusion" in content
-    assert "The gap matches a unit slip exactly" in content
+    assert "Undoing a unit slip (g/kg/t, lbs, Wh/kWh, hours/days)" in content
 
 
 def test_it_reports_each_refusal_of_a_chairs_bulk_action(client, world):
@@ -258,6 +258,47 @@ def test_it_plans_over_an_uploaded_series(client, db):
         "2026-01-01T12:00:00+00:00",
         100,
     )
+
+
+def test_it_plans_over_an_uploaded_electricity_maps_export(client, db):
+    header = (
+        "Datetime (UTC),Country,Zone Name,Zone Id,Carbon Intensity gCO₂eq/kWh (direct),"
+        "Carbon Intensity gCO₂eq/kWh (life cycle assessment),Low Carbon Percentage,"
+        "Renewable Percentage,Data Source,Data Estimated,Data Estimation Method"
+    )
+    rows = [header] + [
+        f"2026-01-01 {h:02d}:00:00,France,France,FR,10,{100 if h >= 12 else 500},90,30,x,false,"
+        for h in range(24)
+    ]
+    upload = SimpleUploadedFile("em.csv", "\n".join(rows).encode())
+    response = client.post(
+        "/disclosures/plan/",
+        {
+            "accelerator": "H100-SXM",
+            "count": "8",
+            "hours": "6",
+            "region": "country:FRA",
+            "series": upload,
+        },
+    )
+    plan = response.context["plan"]
+    assert plan.series_label == "your uploaded series (Electricity Maps FR (lca), ODbL)"
+    assert plan.window["start"] == "2026-01-01T12:00:00+00:00"
+
+
+def test_it_names_the_bad_period_of_an_uploaded_uk_api_series(client, db):
+    body = b'{"data": [{"from": "2026-01-01T00:00Z", "to": "2026-01-01T00:30Z", "intensity": {}}]}'
+    response = client.post(
+        "/disclosures/plan/",
+        {
+            "accelerator": "V100",
+            "count": "8",
+            "hours": "6",
+            "region": "country:FRA",
+            "series": SimpleUploadedFile("uk.json", body),
+        },
+    )
+    assert response.context["form"].errors["series"][0].startswith("data[0].intensity.forecast")
 
 
 def test_it_names_the_bad_line_of_an_uploaded_series(client, db):

@@ -192,3 +192,39 @@ def test_its_json_schema_names_exactly_the_input_fields():
     assert set(defs["run"]["properties"]) == set(RUN_FIELDS)
     assert set(defs["location"]["properties"]) == set(LOCATION_FIELDS)
     assert set(defs["claim"]["properties"]) == set(CLAIM_FIELDS)
+
+
+def test_it_judges_an_absurd_claim_instead_of_refusing_it():
+    request = {"disclosure": T5, "claim": {"energy_kwh": 2e10}}
+    status, result, err = run_cli("verify", stdin=json.dumps(request))
+    assert (status, err) == (0, "")
+    assert result["verdict"] == "implausible"
+    assert "claim_magnitude_implausible" in {f["code"] for f in result["flags"]}
+
+
+def test_it_estimates_over_a_uk_carbon_intensity_api_series(tmp_path):
+    periods = [
+        {
+            "from": f"2024-03-01T0{h}:{m}Z",
+            "to": f"2024-03-01T0{h + (m == '30')}:{'00' if m == '30' else '30'}Z",
+            "intensity": {"forecast": 100 + 10 * i, "actual": None, "index": "low"},
+        }
+        for i, (h, m) in enumerate([(0, "00"), (0, "30"), (1, "00"), (1, "30")])
+    ]
+    series = write(tmp_path, "uk.json", {"data": periods})
+    run = {
+        "energy_kwh": 1000,
+        "pue": 1.0,
+        "start": "2024-03-01T00:00:00+00:00",
+        "end": "2024-03-01T02:00:00+00:00",
+    }
+    disclosure = write(tmp_path, "run.json", {"runs": [run]})
+    status, _, err = run_cli("estimate", disclosure, "--series", series)
+    assert status == 2
+    assert "data[0].intensity.actual" in err
+    status, result, _ = run_cli(
+        "estimate", disclosure, "--series", series, "--series-value", "forecast"
+    )
+    assert status == 0
+    assert result["gross_tco2e"] == pytest.approx(1000 * 115 / 1e6)
+    assert result["factors"][-1]["source"] == "series"

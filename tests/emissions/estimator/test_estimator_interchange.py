@@ -103,11 +103,11 @@ def test_it_tolerates_a_byte_order_mark_and_blank_lines():
     [
         ("", "line 1", "empty"),
         ("duration,emissions\n60,0.1\n", "line 1", "no energy_consumed"),
-        ("energy_consumed,emissions\nabc,0.1\n", "line 2, energy_consumed", "not a number"),
-        ("energy_consumed,emissions\n-1,0.1\n", "line 2, energy_consumed", "non-negative"),
+        ("energy_consumed,emissions\nabc,0.1\n", "line 2", "'abc' is not a number"),
+        ("energy_consumed,emissions\n-1,0.1\n", "line 2", "non-negative"),
         ("energy_consumed,emissions\n1,0.1,7\n", "line 2", "3 fields"),
-        ("energy_consumed,emissions\n0,0\n", "line 2", "no row with a positive energy"),
-        ("energy_consumed,timestamp,duration\n1,noon,60\n", "line 2, timestamp", "ISO 8601"),
+        ("energy_consumed,emissions\n0,0\n", "line 2", "no readable row with a positive energy"),
+        ("energy_consumed,timestamp,duration\n1,noon,60\n", "line 2", "ISO 8601"),
     ],
 )
 def test_it_refuses_malformed_codecarbon_files(text, field, words):

@@ -175,13 +175,36 @@ def test_it_round_trips_units(pair, value):
     assert convert(convert(value, a, b), b, a) == pytest.approx(value, rel=1e-12)
 
 
+# The checks that judge the run itself, not the claim: a given power or energy no device can
+# draw, or a given intensity no grid (or not the stated location's) has.
+PHYSICAL = {"implied_power_above_tdp", "implied_power_below_idle", "implied_intensity_implausible"}
+
+
 @given(run=runs())
 def test_it_verifies_its_own_figures_as_consistent(run):
     result = footprint(run)
     claim = Claim(energy_kwh=result.energy_kwh, tco2e=result.gross_tco2e)
-    verdict = verify_claim(DisclosureInput(runs=(run,)), claim).verdict
-    # A run can itself be implausible (a given power far above the device's TDP).
-    assert verdict in ("consistent", "implausible")
+    verification = verify_claim(DisclosureInput(runs=(run,)), claim)
+    judged = {f.code for f in verification.flags if f.severity != "info"}
+    # Only the run's own physics may be flagged, never the (exact) claim; and the verdict is
+    # exactly "consistent" unless one of those physical checks fired.
+    assert judged <= PHYSICAL
+    assert {"energy_kwh_consistent", "tco2e_consistent"} <= {f.code for f in verification.flags}
+    assert verification.verdict == ("implausible" if judged else "consistent")
+
+
+@given(
+    run=runs(given_intensity=False).map(
+        lambda r: dataclasses.replace(
+            r, power_w=None, power_basis=None, energy_kwh=None, idle_energy_kwh=None
+        )
+    )
+)
+def test_it_verifies_its_own_figures_from_catalog_defaults_as_consistent(run):
+    # Catalog power and catalog intensity are physically plausible by construction.
+    result = footprint(run)
+    claim = Claim(energy_kwh=result.energy_kwh, tco2e=result.gross_tco2e)
+    assert verify_claim(DisclosureInput(runs=(run,)), claim).verdict == "consistent"
 
 
 series_values = st.lists(
@@ -233,3 +256,25 @@ def test_it_never_plans_a_ramp_worse_than_starting_now(values, data):
     assert all(0 < s.devices <= concurrency * (1 + 1e-9) for s in plan.segments)
     planned = sum(s.devices * (s.end - s.start).total_seconds() / 3600 for s in plan.segments)
     assert planned == pytest.approx(device_hours, rel=1e-6)
+
+
+RANK = {"consistent": 0, "minor_discrepancy": 1, "major_discrepancy": 2, "implausible": 3}
+
+
+@given(
+    # A given intensity outside its location's plausible range makes the claim near the
+    # recomputation implausible and a far one not: that check judges the place, not the gap.
+    run=runs(given_intensity=False),
+    a=st.floats(min_value=1.0, max_value=100.0),
+    b=st.floats(min_value=1.0, max_value=100.0),
+    up=st.booleans(),
+)
+def test_it_never_judges_a_claim_further_off_more_kindly(run, a, b, up):
+    near, far = sorted((a, b))
+    if not up:
+        near, far = 1 / near, 1 / far
+    central = footprint(run).gross_tco2e
+    assume(central > 0)
+    disclosure = DisclosureInput(runs=(run,))
+    verdicts = [verify_claim(disclosure, Claim(tco2e=central * k)).verdict for k in (near, far)]
+    assert RANK[verdicts[0]] <= RANK[verdicts[1]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -40,10 +41,121 @@ def test_it_accepts_rounded_published_figures():
     assert check(GPT3, energy_kwh=1_287_000, tco2e=552.1)[0] == "consistent"
 
 
-def test_it_calls_a_deviation_inside_the_uncertainty_range_minor():
-    run = RunInput(accelerator="A100-80GB", count=64, hours=100, location=Location(country="FRA"))
-    central = estimate_training_footprint(DisclosureInput(runs=(run,))).gross_tco2e
-    assert check(run, tco2e=central * 0.7) == ("minor_discrepancy", {"tco2e_deviation"})
+# Defaulted power (A100-80GB TDP), PUE (industry average) and intensity (France).
+DEFAULTED = RunInput(accelerator="A100-80GB", count=64, hours=100, location=Location(country="FRA"))
+
+
+def defaulted_band() -> tuple[float, float, float]:
+    """(central tCO2e, log sigma below, log sigma above) of DEFAULTED, from its factors."""
+    fp = estimate_training_footprint(DisclosureInput(runs=(DEFAULTED,)))
+    down = up = 0.0
+    for f in fp.factors:
+        if f.name in ("power_w", "pue", "intensity_g_per_kwh"):
+            down += (math.log(f.value / f.low) / 2) ** 2
+            up += (math.log(f.high / f.value) / 2) ** 2
+    return fp.gross_tco2e, math.sqrt(down), math.sqrt(up)
+
+
+@pytest.mark.parametrize(
+    ("sigmas", "expected"),
+    [
+        (0.9, "consistent"),
+        (-0.9, "consistent"),
+        (1.5, "minor_discrepancy"),
+        (-1.5, "minor_discrepancy"),
+        (2.2, "major_discrepancy"),
+        (-2.2, "major_discrepancy"),
+    ],
+)
+def test_it_judges_a_deviation_by_the_spread_of_the_defaulted_factors(sigmas, expected):
+    central, down, up = defaulted_band()
+    claimed = central * math.exp(sigmas * (up if sigmas > 0 else down))
+    assert check(DEFAULTED, tco2e=claimed)[0] == expected
+
+
+def test_it_states_the_rule_and_the_defaulted_factors_in_the_flag():
+    central, down, up = defaulted_band()
+    result = verify_claim(DisclosureInput(runs=(DEFAULTED,)), Claim(tco2e=central * 1.9))
+    (flag,) = [f for f in result.flags if f.code == "tco2e_deviation"]
+    assert "rule: consistent within 1 sigma" in flag.message
+    assert "power_w (catalog:accelerators/A100-80GB (tdp))" in flag.message
+    assert flag.data["sigma_high"] == pytest.approx(up)
+    assert flag.data["sigmas"] == pytest.approx(math.log(1.9) / up)
+
+
+def test_it_does_not_say_pue_was_left_out_when_a_plausible_pue_explains_the_claim():
+    # Published with PUE 1.12 while the default is 1.58 (range 1.10-2.00).
+    run = RunInput(
+        accelerator="V100",
+        count=64,
+        hours=100,
+        power_w=330,
+        power_basis="measured_system",
+        intensity_g_per_kwh=429,
+    )
+    claimed = 64 * 100 * 330 / 1000 * 1.12
+    verdict, codes = check(run, energy_kwh=claimed)
+    assert "pue_not_applied" not in codes
+    assert verdict == "minor_discrepancy"
+
+
+def test_it_calls_a_market_based_claim_without_net_data_insufficient():
+    result = verify_claim(DisclosureInput(runs=(GPT3,)), Claim(tco2e=0.0, basis="market"))
+    assert result.verdict == "insufficient_data"
+    (flag,) = [f for f in result.flags if f.code == "market_basis_without_net_data"]
+    assert flag.data["missing"] == ["net_intensity_g_per_kwh", "cfe_fraction"]
+    assert flag.data["runs"] == [0]
+    assert result.deviation["tco2e"] is None
+    assert not [f for f in result.flags if f.code == "tco2e_deviation"]
+
+
+def test_it_still_judges_the_energy_of_a_market_based_claim_without_net_data():
+    claim = Claim(energy_kwh=ENERGY * 1.5, tco2e=0.0, basis="market")
+    assert verify_claim(DisclosureInput(runs=(GPT3,)), claim).verdict == "major_discrepancy"
+
+
+@pytest.mark.parametrize(("field", "value"), [("energy_kwh", 2e10), ("tco2e", 5e8)])
+def test_it_calls_an_absurd_claim_implausible_instead_of_refusing_it(field, value):
+    result = verify_claim(DisclosureInput(runs=(GPT3,)), Claim(**{field: value}))
+    assert result.verdict == "implausible"
+    (flag,) = [f for f in result.flags if f.code == "claim_magnitude_implausible"]
+    assert flag.severity == "critical"
+    assert "rule: claims above" in flag.message
+
+
+@pytest.mark.parametrize(
+    ("factor", "likely"),
+    [
+        (1000, "kilograms given as tonnes"),
+        (1e6, "grams given as tonnes"),
+        (1 / (0.45359237e-3), "pounds given as tonnes"),
+    ],
+)
+def test_it_recognises_a_unit_slip_against_the_range_not_only_the_central_figure(factor, likely):
+    # The claim is a slip of a figure 25% below the defaulted central one, which the
+    # central-only rule (within 5% of central x factor) would miss.
+    central, down, _ = defaulted_band()
+    claimed = central * 0.75 * factor
+    assert math.log(1 / 0.75) < down  # 0.75x is inside the consistent band
+    result = verify_claim(DisclosureInput(runs=(DEFAULTED,)), Claim(tco2e=claimed))
+    (slip,) = [f for f in result.flags if f.code == "unit_confusion"]
+    assert slip.data["factor"] == pytest.approx(factor)
+    assert likely in slip.message
+
+
+def test_it_recognises_wh_given_as_kwh_against_the_range():
+    fp = estimate_training_footprint(DisclosureInput(runs=(DEFAULTED,)))
+    result = verify_claim(
+        DisclosureInput(runs=(DEFAULTED,)), Claim(energy_kwh=fp.energy_kwh * 0.8 * 1000)
+    )
+    (slip,) = [f for f in result.flags if f.code == "unit_confusion"]
+    assert "Wh given as kWh" in slip.message
+
+
+def test_it_does_not_take_twice_the_figure_for_pounds():
+    central, _, _ = defaulted_band()
+    result = verify_claim(DisclosureInput(runs=(DEFAULTED,)), Claim(tco2e=central * 2))
+    assert not [f for f in result.flags if f.code == "unit_confusion"]
 
 
 def test_it_calls_a_deviation_just_beyond_tolerance_minor():
