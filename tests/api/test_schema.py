@@ -48,6 +48,8 @@ def load_schema() -> schemathesis.schemas.BaseSchema:
 
 
 schema = load_schema()
+# The README states this number: generated cases per operation, on top of the coverage phase.
+FUZZ_EXAMPLES_PER_OPERATION = 10
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def fuzzing_world(db, monkeypatch):  # noqa: ANN001, ANN201
 
 @schema.parametrize()
 @settings(
-    max_examples=3,
+    max_examples=FUZZ_EXAMPLES_PER_OPERATION,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     derandomize=True,

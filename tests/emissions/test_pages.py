@@ -1,5 +1,4 @@
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,8 +8,7 @@ from incidents.models import EntityRole, IncidentEntity
 from tests.emissions.conftest import make_disclosure
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.incidents import EntityFactory, IncidentFactory
-
-CODECARBON_SAMPLE = Path("/work/shared/reference/codecarbon-sample/emissions.csv")
+from tests.paths import CODECARBON_SAMPLE
 
 
 def form_data(**overrides):

@@ -1,5 +1,4 @@
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -27,8 +26,7 @@ from emissions.services.errors import (
 from emissions.services.workflow import disclosure_submit
 from registry.models import AuditEvent
 from tests.emissions.conftest import make_disclosure, valid_fields
-
-CODECARBON_SAMPLE = Path("/work/shared/reference/codecarbon-sample/emissions.csv")
+from tests.paths import CODECARBON_SAMPLE
 
 
 def test_it_creates_a_draft_with_one_audit_event(world):

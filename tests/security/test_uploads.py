@@ -18,6 +18,7 @@ from emissions.forms import PLAN_CSV_MAX_BYTES
 from emissions.models import Disclosure
 from emissions.services.disclosures import IMPORT_MAX_BYTES
 from tests.factories.venues import conference_venue
+from tests.paths import CODECARBON_SAMPLE
 from tests.security.corpus import XSS_PAYLOADS, assert_inert
 from venues.forms import MAX_IMPORT_BYTES
 from venues.models import ReviewAssignment
@@ -182,10 +183,7 @@ def test_it_answers_an_api_body_over_the_global_limit_with_400(settings):
 
 
 def test_it_keeps_hostile_text_from_an_imported_codecarbon_file_inert(researcher_client):
-    sample = Path("/work/shared/reference/codecarbon-sample/emissions.csv")
-    if not sample.exists():
-        pytest.skip("no CodeCarbon sample file in /work/shared/reference")
-    rows = list(csv.DictReader(io.StringIO(sample.read_text(encoding="utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(CODECARBON_SAMPLE.read_text(encoding="utf-8-sig"))))
     for row in rows:
         row.update(
             project_name=XSS_PAYLOADS[0].text,
