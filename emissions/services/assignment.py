@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 from emissions import notifications
 from emissions.models import Disclosure, DisclosureState, ReviewAssignment, Venue
 from emissions.models.conference import AssignmentSource
-from emissions.selectors import disclosures_for_reviewer
+from emissions.selectors import disclosures_for_reviewer, possible_conflicts
 from emissions.services.venues import VenueInputError, VenuePermissionDenied
 from emissions.venue_selectors import (
     venue_is_chair,
@@ -68,12 +68,11 @@ def _create(
         venue=venue, disclosure=disclosure, reviewer=reviewer, source=source, assigned_by=actor
     )
     venue.reviewers.add(reviewer)
-    audit(
-        actor=actor,
-        subject=disclosure,
-        action="reviewer_assigned",
-        data={"venue": venue.slug, "reviewer": reviewer.pk, "source": source},
-    )
+    data: dict[str, object] = {"venue": venue.slug, "reviewer": reviewer.pk, "source": source}
+    flags = possible_conflicts(reviewer=reviewer, disclosure=disclosure)
+    if flags:
+        data["possible_conflicts"] = flags
+    audit(actor=actor, subject=disclosure, action="reviewer_assigned", data=data)
     transaction.on_commit(
         lambda: notifications.notify_assigned(disclosure_id=disclosure.pk, reviewer_id=reviewer.pk)
     )
@@ -209,7 +208,8 @@ def assignments_auto(
     for reviewer in team.values():
         allowed = disclosures_for_reviewer(reviewer).filter(pk__in=papers.keys())
         for paper_id in allowed.values_list("pk", flat=True):
-            eligible[paper_id].add(reviewer.pk)
+            if not possible_conflicts(reviewer=reviewer, disclosure=papers[paper_id]):
+                eligible[paper_id].add(reviewer.pk)
     existing: dict[int, set[int]] = defaultdict(set)
     for paper_id, reviewer_id in ReviewAssignment.objects.filter(
         disclosure_id__in=papers.keys()

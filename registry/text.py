@@ -1,0 +1,48 @@
+"""One rule for comparing people's and organisations' names, in Python and in SQL.
+
+Conflict-of-interest checks compare names that people type: "University A", "university  a"
+and "Ｕｎｉｖｅｒｓｉｔｙ A" (full-width letters) are the same organisation. `name_key` and
+`NormalisedName` give the same key (tests hold them together): NFKC, whitespace runs folded to
+one space and trimmed, lower case.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from difflib import SequenceMatcher
+
+from django.db.models import Func, Value
+from django.db.models.expressions import Combinable
+
+# Two keys this similar (difflib's ratio) name probably the same organisation written
+# differently ("Univ. of Example" / "University of Example"): flagged, never decided alone.
+NEAR_MATCH_RATIO = 0.8
+
+
+def name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name or "").split()).lower()
+
+
+def names_near(a: str, b: str) -> bool:
+    """Different keys that are probably one name (never true for equal or empty keys)."""
+    key_a, key_b = name_key(a), name_key(b)
+    if not key_a or not key_b or key_a == key_b:
+        return False
+    return SequenceMatcher(None, key_a, key_b).ratio() >= NEAR_MATCH_RATIO
+
+
+class NormalisedName(Func):
+    """`name_key` in SQL: lower(btrim(regexp_replace(normalize(x, NFKC), '\\s+', ' ', 'g')))."""
+
+    template = (
+        "lower(btrim(regexp_replace(normalize(%(expressions)s, NFKC), %(pattern)s, ' ', 'g')))"
+    )
+
+    def __init__(self, expression: Combinable | str, **extra: object) -> None:
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):  # noqa: ANN001, ANN003, ANN201
+        pattern_sql, pattern_params = compiler.compile(Value(r"\s+"))
+        sql, params = super().as_sql(compiler, connection, pattern=pattern_sql, **extra_context)
+        # The pattern's placeholder comes after the expression's in the template.
+        return sql, (*params, *pattern_params)
