@@ -70,6 +70,27 @@ def test_it_flags_a_near_match_without_deciding_it(world):
     assert disclosures_for_reviewer(reviewer).filter(pk=disclosure.pk).exists()
 
 
-def test_it_does_not_flag_different_organisations():
-    assert not names_near("University of Example", "Institute of Other Things")
-    assert not names_near("", "University A")
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Univ. of Example", "University of Example"),
+        ("Example Lab.", "example lab"),
+        ("Univeristy of Example", "University of Example"),
+    ],
+)
+def test_it_calls_abbreviations_punctuation_and_typos_near(a, b):
+    assert names_near(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("University of Example", "Institute of Other Things"),
+        ("", "University A"),
+        ("Org 0", "Org 1"),
+        ("University A", "University B"),
+        ("University A", "university a"),
+    ],
+)
+def test_it_does_not_call_different_or_equal_organisations_near(a, b):
+    assert not names_near(a, b)
