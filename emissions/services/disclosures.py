@@ -27,6 +27,7 @@ from emissions.estimator import (
     parse_claim,
     parse_disclosure,
 )
+from emissions.estimator.text import first_unstorable_text
 from emissions.models import (
     EDITABLE_STATES,
     Architecture,
@@ -121,6 +122,12 @@ def _apply(disclosure: Disclosure, fields: Mapping[str, Any]) -> list[Entity] | 
 def _check(disclosure: Disclosure, systems: list[Entity] | None) -> None:
     """Validate the instance as a whole; canonicalise its runs. Raises ValidationError."""
     errors: dict[str, str] = {}
+    for name in sorted(EDITABLE_FIELDS - {"linked_systems"}):
+        unstorable = first_unstorable_text(getattr(disclosure, name), name)
+        if unstorable:
+            errors[name] = f"The value {unstorable[1]} (at {unstorable[0]})."
+    if errors:
+        raise ValidationError(errors)
     if not disclosure.model_name:
         errors["model_name"] = "Name the model."
     for name, choices in (
