@@ -137,6 +137,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(BASE_DIR / ".local" / "exports")))
+# Public dataset snapshots withhold the pending submission queue (unreviewed text from anyone)
+# unless this is set, e.g. for a mirror between registries that review the same queue.
+DATASETS_PUBLISH_PENDING_SUBMISSIONS = env_bool("DATASETS_PUBLISH_PENDING_SUBMISSIONS", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

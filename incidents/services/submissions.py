@@ -87,9 +87,8 @@ def submission_create(
     )
     submission.incident_ids = list(dict.fromkeys(resolved[i] for i in data.incident_ids))
     if submitter is not None:
-        submission.submitter_name = submission.submitter_name or (
-            submitter.get_full_name() or submitter.get_username()
-        )
+        # The e-mail (private, for the decision notice) may come from the account; the name
+        # is credited publicly, so it is only ever what the submitter typed.
         submission.submitter_email = submission.submitter_email or submitter.email
     try:
         with transaction.atomic():
