@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from emissions.estimator import (
     EstimatorInputError,
@@ -77,6 +77,11 @@ class DisclosureFields(TypedDict, total=False):
 
 
 EDITABLE_FIELDS: frozenset[str] = frozenset(DisclosureFields.__annotations__)
+ONE_LINE_FIELDS: frozenset[str] = frozenset(
+    f.name
+    for f in Disclosure._meta.get_fields()
+    if isinstance(f, models.CharField) and f.name in EDITABLE_FIELDS
+)
 COPIED_ON_AMEND: tuple[str, ...] = tuple(sorted(EDITABLE_FIELDS - {"linked_systems"}))
 
 
@@ -123,9 +128,13 @@ def _check(disclosure: Disclosure, systems: list[Entity] | None) -> None:
     """Validate the instance as a whole; canonicalise its runs. Raises ValidationError."""
     errors: dict[str, str] = {}
     for name in sorted(EDITABLE_FIELDS - {"linked_systems"}):
-        unstorable = first_unstorable_text(getattr(disclosure, name), name)
+        value = getattr(disclosure, name)
+        unstorable = first_unstorable_text(value, name)
         if unstorable:
             errors[name] = f"The value {unstorable[1]} (at {unstorable[0]})."
+        elif name in ONE_LINE_FIELDS and isinstance(value, str) and not value.isprintable():
+            # Names reach e-mail subjects and file names: no line breaks or control codes.
+            errors[name] = "Keep this to one line, without tabs or control characters."
     if errors:
         raise ValidationError(errors)
     if not disclosure.model_name:
