@@ -9,7 +9,8 @@ backups lay it out, so tools written for those snapshots (and `import_aiid`) rea
   dates as ISO strings; `ref_number`, `epoch_date_downloaded`, `epoch_date_modified` empty as
   in the AIID's. Responses and variants carry the tags that mark them in the AIID.
 - classifications_<Namespace>.csv (see `datasets.classifications`), duplicates.csv,
-  submissions.csv and quickadd.csv (the pending public queue, without e-mail addresses),
+  submissions.csv and quickadd.csv (the pending public queue without e-mail addresses, only
+  where DATASETS_PUBLISH_PENDING_SUBMISSIONS is set; otherwise their header alone),
   license.txt.
 """
 
@@ -93,6 +94,9 @@ FROM incidents_incidentredirect ORDER BY old_id
 ) TO STDOUT WITH (FORMAT csv, HEADER true)"""
 
 PENDING = "s.state IN ('new', 'in_review')"
+# Pending submissions are unreviewed text from anyone: a public snapshot withholds them (the
+# files keep their header, so AIID tools still find them) unless the operator publishes them.
+WITHHELD = "FALSE"
 
 # `incident_id`: one id as a number, several as a JSON array (the importer reads both).
 _SUBMISSION_INCIDENTS = """CASE cardinality(s.incident_ids)
@@ -116,7 +120,7 @@ SELECT array_to_json(s.authors) AS "authors",
        {q("s.text")} AS "text",
        {q("s.title")} AS "title",
        s.url AS "url"
-FROM incidents_submission s WHERE {PENDING} ORDER BY s.created_at, s.id
+FROM incidents_submission s WHERE {{pending}} ORDER BY s.created_at, s.id
 ) TO STDOUT WITH (FORMAT csv, HEADER true)"""  # noqa: S608
 
 QUICKADD_CSV = f"""COPY (
@@ -124,7 +128,7 @@ SELECT {_SUBMISSION_INCIDENTS} AS "incident_id",
        s.url AS "url",
        to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "date_submitted",
        s.source_domain AS "source_domain"
-FROM incidents_submission s WHERE {PENDING} AND s.quick_add ORDER BY s.created_at, s.id
+FROM incidents_submission s WHERE {{pending}} AND s.quick_add ORDER BY s.created_at, s.id
 ) TO STDOUT WITH (FORMAT csv, HEADER true)"""  # noqa: S608
 
 LICENSE_TEXT = (
@@ -133,11 +137,17 @@ LICENSE_TEXT = (
     "https://creativecommons.org/licenses/by-sa/4.0/\n"
 )
 
-# (file name, COPY statement, description) in the order they are written.
-AIID_COPIES: list[tuple[str, str, str]] = [
-    ("incidents.csv", INCIDENTS_CSV, "AIID-format incidents"),
-    ("reports.csv", REPORTS_CSV, "AIID-format reports (all fields quoted, \\ escapes)"),
-    ("duplicates.csv", DUPLICATES_CSV, "Merged duplicate incidents: old id, true id"),
-    ("submissions.csv", SUBMISSIONS_CSV, "Pending public submissions (AIID format)"),
-    ("quickadd.csv", QUICKADD_CSV, "Pending quick-add submissions (AIID format)"),
-]
+
+def aiid_copies(*, publish_pending: bool) -> list[tuple[str, str, str]]:
+    """(file name, COPY statement, description) in the order they are written."""
+    pending = PENDING if publish_pending else WITHHELD
+    queue = "Pending public submissions" if publish_pending else "Withheld: no pending submissions"
+    submissions = SUBMISSIONS_CSV.replace("{pending}", pending)
+    quick_adds = QUICKADD_CSV.replace("{pending}", pending)
+    return [
+        ("incidents.csv", INCIDENTS_CSV, "AIID-format incidents"),
+        ("reports.csv", REPORTS_CSV, "AIID-format reports (all fields quoted, \\ escapes)"),
+        ("duplicates.csv", DUPLICATES_CSV, "Merged duplicate incidents: old id, true id"),
+        ("submissions.csv", submissions, f"{queue} (AIID format)"),
+        ("quickadd.csv", quick_adds, f"{queue}, quick add (AIID format)"),
+    ]

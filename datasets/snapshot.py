@@ -203,7 +203,8 @@ def _write_classifications(writer: _SnapshotWriter, root: Path) -> None:
 
 def _write_aiid(writer: _SnapshotWriter, root: Path) -> None:
     folder = aiid.AIID_FOLDER
-    for name, statement, description in aiid.AIID_COPIES:
+    copies = aiid.aiid_copies(publish_pending=settings.DATASETS_PUBLISH_PENDING_SUBMISSIONS)
+    for name, statement, description in copies:
         writer.copy(f"{folder}/{name}", statement, media_type=CSV, description=description)
     raw = connection.connection
     for taxonomy in classifications.public_taxonomies(writer.cursor):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from emissions.models import (
     AWAITING_REVIEW_STATES,
@@ -20,6 +20,7 @@ from emissions.models import (
     ReviewConflict,
 )
 from registry.models import AuditEvent, Role, User
+from registry.text import NormalisedName, name_key, names_near
 
 # Shared mail providers say nothing about where someone works: never a conflict by domain.
 FREE_MAIL_DOMAINS = frozenset(
@@ -74,12 +75,31 @@ def _without_conflicts(reviewer: User) -> Q:
     domain = reviewer.email_domain
     if domain and domain not in FREE_MAIL_DOMAINS:
         condition &= ~Q(owner__email__iendswith="@" + domain)
-    organisation = reviewer.organisation.strip()
+    organisation = name_key(reviewer.organisation)
     if organisation:
-        condition &= ~Q(organisation__iexact=organisation) & ~Q(
-            owner__organisation__iexact=organisation
+        # "University  A", "university a" and "Ｕｎｉｖｅｒｓｉｔｙ A" are one organisation.
+        condition &= ~Q(_organisation_key=organisation) & ~Q(
+            _owner_organisation_key=organisation
         )
     return condition
+
+
+def _with_organisation_keys(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
+    return disclosures.alias(
+        _organisation_key=NormalisedName(F("organisation")),
+        _owner_organisation_key=NormalisedName(F("owner__organisation")),
+    )
+
+
+def possible_conflicts(*, reviewer: User, disclosure: Disclosure) -> list[str]:
+    """Near-matches the exact rule lets through ("Univ. of Example" / "University of
+    Example"): flags for a person to judge. Automatic assignment never picks such a pair."""
+    theirs = {disclosure.organisation, disclosure.owner.organisation} - {""}
+    return [
+        f"{reviewer.organisation!r} resembles {organisation!r}"
+        for organisation in sorted(theirs)
+        if names_near(reviewer.organisation, organisation)
+    ]
 
 
 def disclosures_public() -> QuerySet[Disclosure]:
@@ -96,7 +116,9 @@ def disclosures_for_reviewer(reviewer: Viewer) -> QuerySet[Disclosure]:
     if not _is_reviewer(reviewer):
         return Disclosure.objects.none()
     assert isinstance(reviewer, User)
-    return Disclosure.objects.exclude(state__in=NOT_FOR_REVIEW).filter(_without_conflicts(reviewer))
+    return _with_organisation_keys(Disclosure.objects.exclude(state__in=NOT_FOR_REVIEW)).filter(
+        _without_conflicts(reviewer)
+    )
 
 
 def disclosures_visible_to(user: Viewer) -> QuerySet[Disclosure]:
@@ -107,7 +129,7 @@ def disclosures_visible_to(user: Viewer) -> QuerySet[Disclosure]:
     if _is_reviewer(user):
         assert isinstance(user, User)
         condition |= ~Q(state__in=NOT_FOR_REVIEW) & _without_conflicts(user)
-    return Disclosure.objects.filter(condition)
+    return _with_organisation_keys(Disclosure.objects.all()).filter(condition)
 
 
 def disclosures_owned_by(owner: User) -> QuerySet[Disclosure]:

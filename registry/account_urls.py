@@ -8,6 +8,7 @@ from registry.accounts import views
 urlpatterns = [
     path("", views.account_home, name="account"),
     path("signup/", views.signup, name="signup"),
+    path("signup/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
     path("login/", views.ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),

@@ -130,6 +130,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@localhost")
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5, minimum=1)
+# Sign-ups per client address per hour (each one sends an email).
+SIGNUP_LIMIT = env_int("SIGNUP_LIMIT", 5, minimum=1)
 
 # --- Internationalisation and static files --------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -141,6 +143,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 EXPORTS_ROOT = Path(env_str("EXPORTS_ROOT", str(BASE_DIR / ".local" / "exports")))
+# Public dataset snapshots withhold the pending submission queue (unreviewed text from anyone)
+# unless this is set, e.g. for a mirror between registries that review the same queue.
+DATASETS_PUBLISH_PENDING_SUBMISSIONS = env_bool("DATASETS_PUBLISH_PENDING_SUBMISSIONS", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -207,6 +212,11 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API's HTML pages carry inline scripts the CSP forbids, and an
     # API that answers a browser with HTML is one more place user text must be escaped.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "registry.api_parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from emissions.api import serializers as s
 from emissions.api.common import JSONOnly, documented_responses
 from emissions.estimator import EstimatorInputError
 from emissions.previews import footprint_preview
+from registry.api_parsers import BoundedJSONParser
 from registry.models import User
 
 
@@ -50,7 +51,7 @@ class TokenView(JSONOnly, APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     # A flat body: command-line clients may post it as a form as well as JSON.
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 

@@ -50,13 +50,15 @@ def _read_text(path: str | None) -> str:
 
 def _read_json(path: str | None) -> Any:
     text = _read_text(path)
+    where = path if path not in (None, "-") else "stdin"
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        where = path if path not in (None, "-") else "stdin"
         raise EstimatorInputError(
             f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}", where
         ) from None
+    except RecursionError:
+        raise EstimatorInputError("invalid JSON: nested too deeply", where) from None
 
 
 def _catalog(args: argparse.Namespace) -> Catalog:

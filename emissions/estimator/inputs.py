@@ -19,6 +19,7 @@ from .catalog import Catalog, GridIntensity, suggestion
 from .catalog_files import load_catalog
 from .errors import EstimatorInputError
 from .model import Claim, DisclosureInput, Location, RunInput
+from .text import first_unstorable_text
 
 RUN_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(RunInput))
 LOCATION_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Location))
@@ -174,6 +175,9 @@ def parse_disclosure(data: Mapping[str, Any], *, catalog: Catalog | None = None)
     """
     catalog = catalog or load_catalog()
     raw = _mapping(data, "")
+    unstorable = first_unstorable_text(raw)
+    if unstorable:
+        raise EstimatorInputError(unstorable[1], unstorable[0])
     _reject_unknown(raw, ("runs",), "")
     runs = raw.get("runs")
     if not isinstance(runs, list) or not runs:

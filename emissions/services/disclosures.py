@@ -27,6 +27,7 @@ from emissions.estimator import (
     parse_claim,
     parse_disclosure,
 )
+from emissions.estimator.text import first_unstorable_text
 from emissions.models import (
     EDITABLE_STATES,
     Architecture,
@@ -75,6 +76,11 @@ class DisclosureFields(TypedDict, total=False):
 
 
 EDITABLE_FIELDS: frozenset[str] = frozenset(DisclosureFields.__annotations__)
+ONE_LINE_FIELDS: frozenset[str] = frozenset(
+    f.name
+    for f in Disclosure._meta.get_fields()
+    if isinstance(f, models.CharField) and f.name in EDITABLE_FIELDS
+)
 COPIED_ON_AMEND: tuple[str, ...] = tuple(sorted(EDITABLE_FIELDS - {"linked_systems"}))
 
 
@@ -120,6 +126,16 @@ def _apply(disclosure: Disclosure, fields: Mapping[str, Any]) -> list[Entity] | 
 def _check(disclosure: Disclosure, systems: list[Entity] | None) -> None:
     """Validate the instance as a whole; canonicalise its runs. Raises ValidationError."""
     errors: dict[str, str] = {}
+    for name in sorted(EDITABLE_FIELDS - {"linked_systems"}):
+        value = getattr(disclosure, name)
+        unstorable = first_unstorable_text(value, name)
+        if unstorable:
+            errors[name] = f"The value {unstorable[1]} (at {unstorable[0]})."
+        elif name in ONE_LINE_FIELDS and isinstance(value, str) and not value.isprintable():
+            # Names reach e-mail subjects and file names: no line breaks or control codes.
+            errors[name] = "Keep this to one line, without tabs or control characters."
+    if errors:
+        raise ValidationError(errors)
     if not disclosure.model_name:
         errors["model_name"] = "Name the model."
     for name, choices in (

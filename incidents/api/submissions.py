@@ -48,6 +48,7 @@ from incidents.services.submission_queue import (
 )
 from incidents.services.submissions import (
     BULK_ACTIONS,
+    idempotency_scope_for,
     is_editor,
     submission_accept,
     submission_claim,
@@ -424,6 +425,11 @@ class SubmissionViewSet(
             submitter=request.user if request.user.is_authenticated else None,
             quick_add=serializer.validated_data["quick_add"],
             idempotency_key=key,
+            idempotency_scope=idempotency_scope_for(
+                user=request.user,
+                session_key=None,
+                address=SubmissionRateThrottle().get_ident(request),
+            ),
             source="api",
         )
         submission = filed.submission

@@ -53,17 +53,22 @@ def submission_create(
     submitter: User | None,
     quick_add: bool = False,
     idempotency_key: uuid.UUID | None = None,
+    idempotency_scope: str = "",
     source: str = "registry",
 ) -> SubmissionFiled:
     """File a submission in state `new`.
 
     Raises ValidationError (a dict by field) on bad input. The same `idempotency_key` filed
-    again returns the first submission (`created=False`) instead of a second one.
+    again in the same `idempotency_scope` (see `idempotency_scope_for`) returns the first
+    submission (`created=False`) instead of a second one; another scope's key is unrelated.
     Side effects: an audit event `submit`; `possible_duplicate` set from duplicate detection.
     """
     data = data.cleaned()
+    same_key = Submission.objects.filter(
+        idempotency_key=idempotency_key, idempotency_scope=idempotency_scope
+    )
     if idempotency_key is not None:
-        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        existing = same_key.first()
         if existing is not None:
             return SubmissionFiled(existing, created=False)
     errors = submission_validate(data, quick_add=quick_add)
@@ -77,13 +82,13 @@ def submission_create(
         submitter=submitter,
         quick_add=quick_add,
         idempotency_key=idempotency_key,
+        idempotency_scope=idempotency_scope,
         source=source,
     )
     submission.incident_ids = list(dict.fromkeys(resolved[i] for i in data.incident_ids))
     if submitter is not None:
-        submission.submitter_name = submission.submitter_name or (
-            submitter.get_full_name() or submitter.get_username()
-        )
+        # The e-mail (private, for the decision notice) may come from the account; the name
+        # is credited publicly, so it is only ever what the submitter typed.
         submission.submitter_email = submission.submitter_email or submitter.email
     try:
         with transaction.atomic():
@@ -101,11 +106,21 @@ def submission_create(
             )
     except IntegrityError:
         # Two posts of one form raced past the lookup above: the first one stands.
-        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        existing = same_key.first()
         if idempotency_key is None or existing is None:
             raise
         return SubmissionFiled(existing, created=False)
     return SubmissionFiled(submission, created=True)
+
+
+def idempotency_scope_for(*, user: User | None, session_key: str | None, address: str) -> str:
+    """The scope an idempotency key counts in: the account, else the browser session, else
+    the client address (API clients without cookies)."""
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    if session_key:
+        return f"session:{session_key}"
+    return f"address:{address}"[:80]
 
 
 def _model_values(data: SubmissionData) -> dict[str, object]:

@@ -46,6 +46,7 @@ from incidents.services.submission_queue import (
 from incidents.services.submissions import (
     ACCEPT_ACTIONS,
     SUBMISSION_TRANSITIONS,
+    idempotency_scope_for,
     is_editor,
     submission_accept,
     submission_claim,
@@ -122,12 +123,23 @@ def _file(request: HttpRequest, form: SubmissionForm | QuickAddForm, template: s
             submitter=request.user if request.user.is_authenticated else None,
             quick_add=form.quick_add,
             idempotency_key=form.cleaned_data["idempotency_key"],
+            idempotency_scope=_idempotency_scope(request),
         )
     except ValidationError as invalid:
         add_service_errors(form, invalid)
         return render(request, template, {"form": form})
     request.session[RECEIVED_SESSION_KEY] = str(filed.submission.token)
     return redirect("submissions:received")
+
+
+def _idempotency_scope(request: HttpRequest) -> str:
+    if not request.user.is_authenticated and request.session.session_key is None:
+        request.session.save()  # the form's key counts within this browser's session
+    return idempotency_scope_for(
+        user=request.user,
+        session_key=request.session.session_key,
+        address=SubmissionRateThrottle().get_ident(request),
+    )
 
 
 def _discard() -> HttpResponse:

@@ -26,26 +26,15 @@ def _username_from_email(email: str) -> str:
     return candidate
 
 
-def account_create(
+def _input_errors(
     *,
     email: str,
     password: str,
-    role: str = Role.RESEARCHER,
-    username: str = "",
-    organisation: str = "",
-    actor: User | None = None,
-    audit_data: dict[str, object] | None = None,
-) -> User:
-    """Create an account and audit it (`account_created`) in one transaction.
-
-    Raises ValidationError keyed by field (email, username, role, password) for bad input:
-    an unknown role, an email or username already in use, a weak password. Editors and
-    staff get access to the admin (`is_staff`). With no `actor`, the new user is the actor
-    (self sign-up).
-    """
-    email = email.strip()
-    username = username.strip()
-    organisation = organisation.strip()
+    username: str,
+    organisation: str,
+    role: str,
+    email_must_be_free: bool = True,
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
         errors["role"] = [f"Unknown role '{role}'; choose one of: {', '.join(Role.values)}."]
@@ -54,7 +43,7 @@ def account_create(
     except ValidationError:
         errors["email"] = ["Enter a valid email address."]
     else:
-        if User.objects.filter(email__iexact=email).exists():
+        if email_must_be_free and User.objects.filter(email__iexact=email).exists():
             errors["email"] = ["An account with this email address already exists."]
     if username:
         if not re.fullmatch(r"[\w.@+-]+", username) or len(username) > USERNAME_MAX_LENGTH:
@@ -66,6 +55,31 @@ def account_create(
         validate_password(password, user=candidate)
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
+    return errors
+
+
+def account_create(
+    *,
+    email: str,
+    password: str,
+    role: str = Role.RESEARCHER,
+    username: str = "",
+    organisation: str = "",
+    actor: User | None = None,
+    audit_data: dict[str, object] | None = None,
+    is_active: bool = True,
+) -> User:
+    """Create an account and audit it (`account_created`) in one transaction.
+
+    Raises ValidationError keyed by field (email, username, role, password) for bad input:
+    an unknown role, an email or username already in use, a weak password. Editors and
+    staff get access to the admin (`is_staff`). With no `actor`, the new user is the actor
+    (self sign-up). Self sign-up goes through `account_sign_up`, which starts inactive.
+    """
+    email, username, organisation = email.strip(), username.strip(), organisation.strip()
+    errors = _input_errors(
+        email=email, password=password, username=username, organisation=organisation, role=role
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -77,6 +91,7 @@ def account_create(
             role=role,
             organisation=organisation,
             is_staff=role in ADMIN_ROLES,
+            is_active=is_active,
         )
         audit(
             actor=actor or user,
@@ -98,3 +113,52 @@ def username_for_login(identifier: str) -> str:
         if match:
             return match
     return identifier
+
+
+def account_sign_up(
+    *, email: str, password: str, username: str = "", organisation: str = ""
+) -> User | None:
+    """Self sign-up that never says whether an address already has an account.
+
+    A new address gets an inactive researcher account and a confirmation link; an address
+    already registered gets a note saying so (sign in, or reset the password) and nothing is
+    created. The page answers both alike. Raises ValidationError for input that is wrong
+    whoever asks (a malformed address, a weak password, a username in use).
+    Side effects: one email, sent on commit.
+    """
+    from registry.accounts import notifications
+
+    email = email.strip()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        user = account_create(
+            email=email,
+            password=password,
+            username=username,
+            organisation=organisation,
+            is_active=False,
+        )
+        transaction.on_commit(lambda: notifications.send_sign_up_confirmation(user_id=user.pk))
+        return user
+    errors = _input_errors(
+        email=email,
+        password=password,
+        username=username.strip(),
+        organisation=organisation.strip(),
+        role=Role.RESEARCHER,
+        email_must_be_free=False,
+    )
+    if errors:
+        raise ValidationError(errors)
+    transaction.on_commit(lambda: notifications.send_already_registered(user_id=existing.pk))
+    return None
+
+
+def account_confirm(*, user: User) -> None:
+    """Activate a signed-up account whose owner followed the emailed link (audited)."""
+    if user.is_active:
+        return
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        audit(actor=user, subject=user, action="account_confirmed")

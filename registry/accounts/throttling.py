@@ -45,6 +45,15 @@ def password_reset_limit() -> AttemptLimit:
     )
 
 
+def signup_limit() -> AttemptLimit:
+    """Sign-ups per IP in an hour (SIGNUP_LIMIT): each one sends an email to any address."""
+    return AttemptLimit(
+        scope="signup",
+        limit=getattr(settings, "SIGNUP_LIMIT", 5),
+        window_seconds=60 * 60,
+    )
+
+
 def client_ip(request: HttpRequest) -> str:
     # REMOTE_ADDR, not X-Forwarded-For: a client can write any forwarded header it likes.
     return request.META.get("REMOTE_ADDR", "") or "unknown"

@@ -10,11 +10,13 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.debug import sensitive_post_parameters
 
 from registry.accounts.forms import LoginForm, SignUpForm
+from registry.accounts.notifications import sign_up_tokens
 from registry.accounts.sections import account_sections
-from registry.accounts.services import account_create
+from registry.accounts.services import account_confirm, account_sign_up
 from registry.accounts.throttling import (
     AttemptLimit,
     attempt_record,
@@ -23,7 +25,9 @@ from registry.accounts.throttling import (
     client_ip,
     login_limit,
     password_reset_limit,
+    signup_limit,
 )
+from registry.models import User
 
 TOO_MANY_REQUESTS = 429
 
@@ -83,25 +87,47 @@ class ThrottledPasswordResetView(PasswordResetView):
 
 @sensitive_post_parameters("password1", "password2")
 def signup(request: HttpRequest) -> HttpResponse:
+    """Sign-up answers alike whether or not the address has an account (see
+    `account_sign_up`), and each client address may sign up SIGNUP_LIMIT times an hour."""
     if request.user.is_authenticated:
         return redirect("account")
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = account_create(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                username=form.cleaned_data["username"],
-                organisation=form.cleaned_data["organisation"],
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error("password1" if field == "password" else field, errors)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Your account is ready.")
-            return redirect("account")
+    if request.method == "POST":
+        limit, ip = signup_limit(), client_ip(request)
+        if attempts_blocked(limit, ip=ip, identity=""):
+            context = {"form": form, "blocked_message": _blocked_message(limit)}
+            return render(request, "registration/signup.html", context, status=TOO_MANY_REQUESTS)
+        if form.is_valid():
+            attempt_record(limit, ip=ip, identity="")
+            try:
+                account_sign_up(
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                    username=form.cleaned_data["username"],
+                    organisation=form.cleaned_data["organisation"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error("password1" if field == "password" else field, errors)
+            else:
+                context = {"email": form.cleaned_data["email"]}
+                return render(request, "registration/signup_sent.html", context)
     return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The emailed link: activates the account once and signs its owner in."""
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
+    except (ValueError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or user.is_active or not sign_up_tokens.check_token(user, token):
+        messages.error(request, "This link was used or has expired. Sign in, or sign up again.")
+        return redirect("login")
+    account_confirm(user=user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Welcome! Your account is ready.")
+    return redirect("account")
 
 
 @login_required

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from emissions.models import ReviewConflict
+from emissions.models import Disclosure, ReviewConflict
 from emissions.selectors import (
     disclosures_for_reviewer,
     disclosures_leaderboard,
@@ -121,8 +121,10 @@ def test_it_falls_back_to_the_default_sort_for_an_unknown_one(world):
 
 def test_it_finds_verified_footprints_of_linked_systems(world):
     system = EntityFactory(slug="gpt-3")
-    verified = DisclosureFactory(state="verified")
+    # Systems are linked before verification: a verified disclosure's links are frozen.
+    verified = DisclosureFactory(state="submitted")
     verified.linked_systems.add(system)
+    Disclosure.objects.filter(pk=verified.pk).update(state="verified")
     pending = DisclosureFactory(state="submitted")
     pending.linked_systems.add(system)
     assert list(verified_disclosures_for_entities([system.pk])) == [verified]

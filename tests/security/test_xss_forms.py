@@ -222,6 +222,9 @@ def test_it_never_redirects_off_site_after_logging_in(client, world, target):
 
 
 def test_it_keeps_a_hostile_organisation_from_sign_up_inert(client):
+    from registry.accounts.services import account_confirm
+    from registry.models import User
+
     response = client.post(
         "/accounts/signup/",
         {
@@ -232,5 +235,8 @@ def test_it_keeps_a_hostile_organisation_from_sign_up_inert(client):
             "password2": "a long and unusual passphrase 42",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    mallory = User.objects.get(email="mallory@example.org")
+    account_confirm(user=mallory)  # as the emailed link does
+    client.force_login(mallory)
     assert "xssattrbreak" in page(client, "/accounts/")

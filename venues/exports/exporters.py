@@ -24,7 +24,7 @@ from venues.exports.collect import SUMMARY_FIELDS, packet_data_for, summary_rows
 from venues.exports.formatting import number
 from venues.exports.packet import PacketData, render_packet
 from venues.exports.pdf import render_pdf
-from venues.exports.registry import Exporter, ExportOptions, register
+from venues.exports.registry import Exporter, ExportOptions, file_stem, register
 from venues.exports.safety import csv_writer
 from venues.models import Venue
 from venues.selectors import venue_papers
@@ -272,6 +272,7 @@ class VenueZipExporter(Exporter):
         names: set[str] = set()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, (stem, pdf) in enumerate(_render_in_order(jobs(), options.workers), 1):
+                stem = file_stem(stem)  # the submission id in it is user text
                 name = f"{stem}.pdf" if f"{stem}.pdf" not in names else f"{stem}-{done}.pdf"
                 names.add(name)
                 archive.writestr(name, pdf)

@@ -46,14 +46,19 @@ class Exporter(ABC):
         venue = getattr(subject, "venue", None)
         submission_id = getattr(subject, "venue_submission_id", "")
         if venue is not None and submission_id:
-            safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in submission_id)
-            return f"{venue.slug}-{safe}"
+            return f"{venue.slug}-{file_stem(submission_id)}"
         return f"disclosure-{subject.pk}"
 
     def render(self, subject: Any, *, options: ExportOptions | None = None) -> bytes:
         buffer = io.BytesIO()
         self.write(subject, buffer, options=options or ExportOptions())
         return buffer.getvalue()
+
+
+def file_stem(text: str) -> str:
+    """A file name part from user text (a submission id): ASCII letters, digits, - and _ only,
+    so no path separator, "..", drive letter or control character reaches a file or ZIP name."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)[:100]
 
 
 _REGISTRY: dict[tuple[Scope, str], Exporter] = {}

@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 
 from emissions import notifications
 from emissions.models import Disclosure, DisclosureState
-from emissions.selectors import disclosures_for_reviewer
+from emissions.selectors import disclosures_for_reviewer, possible_conflicts
 from registry.models import Role, User
 from registry.workflow import audit
 from venues.models import ReviewAssignment, Venue
@@ -69,12 +69,11 @@ def _create(
         venue=venue, disclosure=disclosure, reviewer=reviewer, source=source, assigned_by=actor
     )
     venue.reviewers.add(reviewer)
-    audit(
-        actor=actor,
-        subject=disclosure,
-        action="reviewer_assigned",
-        data={"venue": venue.slug, "reviewer": reviewer.pk, "source": source},
-    )
+    data: dict[str, object] = {"venue": venue.slug, "reviewer": reviewer.pk, "source": source}
+    flags = possible_conflicts(reviewer=reviewer, disclosure=disclosure)
+    if flags:
+        data["possible_conflicts"] = flags
+    audit(actor=actor, subject=disclosure, action="reviewer_assigned", data=data)
     transaction.on_commit(
         lambda: notifications.notify_assigned(disclosure_id=disclosure.pk, reviewer_id=reviewer.pk)
     )
@@ -210,7 +209,8 @@ def assignments_auto(
     for reviewer in team.values():
         allowed = disclosures_for_reviewer(reviewer).filter(pk__in=papers.keys())
         for paper_id in allowed.values_list("pk", flat=True):
-            eligible[paper_id].add(reviewer.pk)
+            if not possible_conflicts(reviewer=reviewer, disclosure=papers[paper_id]):
+                eligible[paper_id].add(reviewer.pk)
     existing: dict[int, set[int]] = defaultdict(set)
     for paper_id, reviewer_id in ReviewAssignment.objects.filter(
         disclosure_id__in=papers.keys()
@@ -283,6 +283,8 @@ def parse_assignment_rows(content: str, *, fmt: str) -> list[tuple[int, str, str
             data = json.loads(content)
         except json.JSONDecodeError as error:
             raise VenueInputError(f"not valid JSON: {error.msg} (line {error.lineno})") from error
+        except RecursionError:
+            raise VenueInputError("not valid JSON: nested too deeply") from None
         if not isinstance(data, list):
             raise VenueInputError("the JSON must be a list of {submission_id, reviewer_email}")
         if len(data) > MAX_IMPORT_ROWS:

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.core import mail
 
 from registry.models import AuditEvent, User
 
@@ -13,19 +16,45 @@ GOOD = {
 }
 
 
-def test_it_creates_a_researcher_and_signs_them_in(client):
-    response = client.post("/accounts/signup/", GOOD)
+def confirmation_link(message) -> str:  # noqa: ANN001
+    return re.search(r"https?://\S+(/accounts/signup/\S+/)", message.body).group(1)
 
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/"
+
+def test_it_creates_an_inactive_researcher_and_mails_a_confirmation_link(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", GOOD)
+
+    assert (response.status_code, response.templates[0].name) == (
+        200,
+        "registration/signup_sent.html",
+    )
     user = User.objects.get(email="ada@lab.example")
-    assert (user.username, user.role, user.organisation, user.is_staff) == (
+    assert (user.username, user.role, user.organisation, user.is_staff, user.is_active) == (
         "ada",
         "researcher",
         "Lab",
         False,
+        False,
     )
+    assert [m.to for m in mail.outbox] == [["ada@lab.example"]]
+
+
+def test_it_activates_and_signs_in_through_the_link_once(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/signup/", GOOD)
+    link = confirmation_link(mail.outbox[0])
+
+    response = client.get(link)
+
+    user = User.objects.get(email="ada@lab.example")
+    assert (response.status_code, response["Location"], user.is_active) == (302, "/accounts/", True)
     assert client.get("/accounts/").context["user"] == user
+    client.logout()
+    assert client.get(link)["Location"] == "/accounts/login/"
 
 
 def test_it_audits_the_sign_up(client):
@@ -40,11 +69,17 @@ def test_it_audits_the_sign_up(client):
     )
 
 
-def test_it_refuses_an_email_already_in_use_whatever_its_case(client, world):
-    response = client.post("/accounts/signup/", {**GOOD, "email": "RITA@uni-a.example"})
+def test_it_answers_an_email_already_in_use_as_any_other_and_tells_its_owner(
+    client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/signup/", {**GOOD, "email": "RITA@uni-a.example"})
 
-    assert response.status_code == 200
-    assert "An account with this email address already exists." in response.content.decode()
+    assert response.templates[0].name == "registration/signup_sent.html"
+    assert "already exists" not in response.content.decode()
+    assert User.objects.filter(email__iexact="rita@uni-a.example").count() == 1
+    assert [m.to for m in mail.outbox] == [["rita@uni-a.example"]]
+    assert "already has one" in mail.outbox[0].body
 
 
 def test_it_refuses_a_weak_password(client):
