@@ -14,13 +14,13 @@ import logging
 from celery import shared_task
 
 from emissions.models import Disclosure
+from emissions.services.recomputation import disclosure_recompute
 from emissions.services.recompute_queue import (
     RECOMPUTE_SOFT_TIME_LIMIT_S,
     RECOMPUTE_TIME_LIMIT_S,
-    disclosure_recompute_started,
     disclosure_recomputations_sweep,
+    disclosure_recompute_started,
 )
-from emissions.services.recomputation import disclosure_recompute
 
 logger = logging.getLogger(__name__)
 
