@@ -24,9 +24,9 @@ from django.conf import settings
 from django.db import connection
 
 from emissions.models import Recomputation
-from registry.models import AuditEvent
 from emissions.services.workflow import disclosure_submit
 from registry.celery import app as celery_app
+from registry.models import AuditEvent
 from tests.emissions.conftest import make_disclosure
 
 REDIS_URL = os.environ.get("EMISSIONS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
