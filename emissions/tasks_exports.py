@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from emissions.services.venue_exports import export_job_build, export_jobs_expire
+from emissions.services.venue_exports import (
+    export_job_build,
+    export_jobs_expire,
+    export_jobs_sweep_stuck,
+)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -17,3 +21,9 @@ def build_venue_export(job_id: int) -> None:
 def expire_venue_exports() -> int:
     """Periodic: remove export files past their expiry."""
     return export_jobs_expire()
+
+
+@shared_task(ignore_result=True)
+def sweep_stuck_venue_exports() -> int:
+    """Periodic: fail the builds whose worker died and delete their partial files."""
+    return export_jobs_sweep_stuck()

@@ -207,6 +207,8 @@ CELERY_IMPORTS = ["emissions.tasks_exports"]
 # its PDF packets (a Celery prefork child always renders in-process).
 EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
 EXPORT_PACKET_WORKERS = env_int("EXPORT_PACKET_WORKERS", 1, minimum=1)
+# A build writes a heartbeat per packet; a running job silent this long lost its worker.
+EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", 300, minimum=30)
 
 # --- Search -------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 
 @contextmanager
@@ -49,3 +50,17 @@ def unwritable_folder(tmp_path: Path) -> Path:
     folder.mkdir()
     folder.chmod(0o500)
     return folder
+
+
+def subprocess_database_url() -> str:
+    """The URL of the database this test runs against, for a subprocess (a worker, a
+    command) that must see the rows a transactional test committed."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"

@@ -17,17 +17,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from emissions.models import Recomputation
 from emissions.services.workflow import disclosure_submit
 from registry.celery import app as celery_app
 from registry.models import AuditEvent
 from tests.emissions.conftest import make_disclosure
+from tests.faults import subprocess_database_url
 
 REDIS_URL = os.environ.get("EMISSIONS_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 WORKER_APP = "tests.emissions.celery_worker"
@@ -64,16 +63,6 @@ def broker(redis_url: str) -> Iterator[str]:
     _reset_producer()
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = quote(db["HOST"] or "127.0.0.1", safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
 @contextmanager
 def running_worker(
     broker_url: str, log: Path, *, pool: str = "solo", **env: str
@@ -100,7 +89,7 @@ def running_celery(
     environment = {
         **os.environ,
         "CELERY_BROKER_URL": broker_url,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": subprocess_database_url(),
         "DJANGO_SETTINGS_MODULE": "registry.settings",
         **env,
     }
