@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# `make run` and `make test` start the embedded database even after `make db-stop`; other
+# commands leave a deliberately stopped database stopped (see registry/embedded_db.py).
+run test: export EMBEDDED_DB_AUTOSTART = 1
+
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	@if [ "$(LOAD_DEMO)" != "0" ]; then $(PY) manage.py load_demo; fi
