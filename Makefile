@@ -22,9 +22,9 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# `make run` and `make test` start the embedded database even after `make db-stop`; other
-# commands leave a deliberately stopped database stopped (see registry/embedded_db.py).
-run test: export EMBEDDED_DB_AUTOSTART = 1
+# `make run`, `make test` and `make bench` start the embedded database even after
+# `make db-stop`; other commands leave it stopped (see registry/embedded_db.py).
+run test bench: export EMBEDDED_DB_AUTOSTART = 1
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput

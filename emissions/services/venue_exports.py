@@ -35,7 +35,7 @@ def _enqueue(job_id: int) -> None:
     from emissions.tasks_exports import build_venue_export
 
     try:
-        build_venue_export.delay(job_id)
+        build_venue_export.apply_async((job_id,), retry=False)
     except Exception:  # noqa: BLE001 - a broker outage must not fail the chair's request
         logger.warning("could not enqueue venue export %s", job_id, exc_info=True)
         ExportJob.objects.filter(pk=job_id, state=ExportJobState.QUEUED).update(
