@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-logger = logging.getLogger("registry.request")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "

@@ -24,7 +24,6 @@ Verified, rejected and withdrawn are final; a verified disclosure changes only b
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,8 +39,6 @@ from emissions.services.disclosures import disclosure_submission_errors
 from emissions.services.recompute_queue import disclosure_recompute_enqueue
 from registry.models import Role, User
 from registry.workflow import Transition, TransitionNotAllowed, TransitionTable, apply_transition
-
-logger = logging.getLogger(__name__)
 
 S = DisclosureState
 
