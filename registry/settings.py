@@ -172,12 +172,31 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "visibility_timeout": 3600}
+# Seconds any Redis command (broker, result backend, cache) may wait for an answer: a broker
+# that accepts connections and never answers fails a publish in seconds instead of hanging the
+# request. Above kombu's 1 s BRPOP poll, so an idle worker's wait for tasks never times out.
+REDIS_SOCKET_TIMEOUT_S = env_int("REDIS_SOCKET_TIMEOUT", 2, minimum=2)
+# A killed worker's tasks are recovered by the sweep (emissions.services.recompute_queue), not
+# by the visibility timeout, which must outlast the longest task (a venue export, a snapshot).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # One attempt per publish: a request must not wait on reconnection back-off.
+    "max_retries": 0,
+    "visibility_timeout": 3600,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT_S,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_S,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT_S
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT_S
 CELERY_BEAT_SCHEDULE = {
     # Disclosures whose recomputation task was lost (broker down, worker gone) are re-enqueued.
     "emissions-sweep-stuck-disclosures": {
         "task": "emissions.tasks.sweep_stuck_disclosures",
-        "schedule": 300.0,
+        "schedule": 20.0,
+    },
+    # Export jobs whose worker died are marked failed and their partial files deleted.
+    "venues-sweep-stuck-venue-exports": {
+        "task": "venues.tasks.sweep_stuck_venue_exports",
+        "schedule": 60.0,
     },
     # Venue export ZIPs past their expiry are deleted from EXPORTS_ROOT.
     "emissions-expire-venue-exports": {
@@ -195,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
 # its PDF packets (a Celery prefork child always renders in-process).
 EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
 EXPORT_PACKET_WORKERS = env_int("EXPORT_PACKET_WORKERS", 1, minimum=1)
+# A build writes a heartbeat per packet; a running job silent this long lost its worker.
+EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", 300, minimum=30)
 
 # --- Search -------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
@@ -264,6 +285,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("CACHE_URL"),
+        "OPTIONS": {
+            "socket_timeout": REDIS_SOCKET_TIMEOUT_S,
+            "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_S,
+        },
     }
     if env_str("CACHE_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

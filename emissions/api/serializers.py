@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from emissions.api.schema import run_object_schema
 from emissions.models import (
+    AWAITING_REVIEW_STATES,
     Architecture,
     Disclosure,
     DisclosureComment,
@@ -134,6 +135,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
     method = serializers.ChoiceField(choices=Method.choices, required=False)
     includes_preliminary_experiments = serializers.BooleanField(required=False, allow_null=True)
     recomputation = serializers.SerializerMethodField()
+    recomputation_pending = serializers.SerializerMethodField()
     audit = serializers.SerializerMethodField()
     superseded_by = serializers.SerializerMethodField()
 
@@ -171,6 +173,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "created_at",
             "modified_at",
             "recomputation",
+            "recomputation_pending",
             "audit",
         ]
         read_only_fields = [
@@ -195,6 +198,14 @@ class DisclosureSerializer(serializers.ModelSerializer):
     def get_recomputation(self, disclosure: Disclosure) -> dict[str, Any] | None:
         current = recomputation_current(disclosure)
         return RecomputationSerializer(current).data if current is not None else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_recomputation_pending(self, disclosure: Disclosure) -> bool:
+        """Submitted, and the estimator has not answered for this version yet (its task is
+        queued, or waits for the broker to come back)."""
+        return disclosure.state in AWAITING_REVIEW_STATES and (
+            recomputation_current(disclosure) is None
+        )
 
     @extend_schema_field(AuditRowSerializer(many=True))
     def get_audit(self, disclosure: Disclosure) -> list[dict[str, Any]]:
@@ -224,7 +235,7 @@ class DisclosureListSerializer(DisclosureSerializer):
         fields = [
             name
             for name in DisclosureSerializer.Meta.fields
-            if name not in ("audit", "runs", "recomputation")
+            if name not in ("audit", "runs", "recomputation", "recomputation_pending")
         ] + ["verdict"]
 
     verdict = serializers.SerializerMethodField()

@@ -114,6 +114,11 @@ class Disclosure(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the recomputation task of the current input was handed to the broker and when a
+    # worker started it: the sweep re-enqueues a task that was never published, or whose
+    # worker died (started longer ago than the task's time limit allows).
+    recompute_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recompute_started_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

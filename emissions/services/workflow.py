@@ -24,7 +24,6 @@ Verified, rejected and withdrawn are final; a verified disclosure changes only b
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,10 +36,9 @@ from emissions import notifications
 from emissions.models import Disclosure, DisclosureState, Recomputation
 from emissions.selectors import disclosures_for_reviewer
 from emissions.services.disclosures import disclosure_submission_errors
+from emissions.services.recompute_queue import disclosure_recompute_enqueue
 from registry.models import Role, User
 from registry.workflow import Transition, TransitionNotAllowed, TransitionTable, apply_transition
-
-logger = logging.getLogger(__name__)
 
 S = DisclosureState
 
@@ -135,16 +133,6 @@ def action_permitted(action: str, *, actor: User | None, disclosure: Disclosure)
     return transition is not None and transition.permitted(actor, disclosure)
 
 
-def _enqueue_recomputation(disclosure_id: int) -> None:
-    from emissions.tasks import recompute_disclosure
-
-    try:
-        recompute_disclosure.delay(disclosure_id)
-    except Exception:  # noqa: BLE001 - a broker outage must not fail the request
-        # The periodic sweep re-enqueues disclosures that were never recomputed.
-        logger.warning("could not enqueue recomputation of disclosure %s", disclosure_id)
-
-
 def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> Disclosure:
     """Send a draft (or a revised one) to review.
 
@@ -157,7 +145,9 @@ def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> D
         if errors:
             raise ValidationError(errors)
         record.submitted_at = timezone.now()
-        return ["submitted_at"]
+        # A new input: the sweep's clock for its recomputation starts again.
+        record.recompute_queued_at = record.recompute_started_at = None
+        return ["submitted_at", "recompute_queued_at", "recompute_started_at"]
 
     disclosure = apply_transition(
         table=DISCLOSURE_WORKFLOW,
@@ -168,7 +158,7 @@ def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> D
         reason=reason,
         updates=complete,
     )
-    transaction.on_commit(lambda: _enqueue_recomputation(disclosure.pk))
+    transaction.on_commit(lambda: disclosure_recompute_enqueue(disclosure_id=disclosure.pk))
     if disclosure.assigned_reviewer_id is not None:
         reviewer_id = disclosure.assigned_reviewer_id
         transaction.on_commit(
