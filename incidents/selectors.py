@@ -2,7 +2,8 @@
 
 Each selector returns everything its page needs in a fixed number of queries, however many
 reports, entities or classifications an incident has (prefetching, never a query per row).
-Which taxonomy fields a visitor may see is decided once, in `classification_access`.
+Which taxonomies, fields and classifications a visitor may see is decided in
+`incidents.visibility`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
@@ -35,60 +35,20 @@ from incidents.models import (
     Taxonomy,
     TaxonomyField,
 )
-from registry.models import Role, User
-
-Viewer = User | AnonymousUser | None
+from incidents.visibility import (
+    Viewer,
+    classification_access,
+    facet_is_visible,
+    visible_classifications,
+    visible_fields,
+    visible_taxonomies,
+)
 
 # A chain of merges longer than this is a data error (or a loop); stop following it.
 MAX_REDIRECT_HOPS = 20
 LINKED_DISPLAY_TYPES = frozenset(
     {DisplayType.ENUM, DisplayType.MULTI, DisplayType.BOOL, DisplayType.LIST}
 )
-
-
-# --- Visibility ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClassificationAccess:
-    private_fields: bool  # taxonomies and fields marked not public
-    unpublished: bool  # classifications editors have not published yet
-
-
-def classification_access(viewer: Viewer) -> ClassificationAccess:
-    """Anonymous visitors see public fields of published classifications; signed-in users
-    also see non-public fields (as on the AIID); editors also see unpublished ones."""
-    if viewer is None or not viewer.is_authenticated:
-        return ClassificationAccess(private_fields=False, unpublished=False)
-    return ClassificationAccess(private_fields=True, unpublished=viewer.has_role(Role.EDITOR))
-
-
-def visible_classifications(access: ClassificationAccess) -> QuerySet[Classification]:
-    qs = Classification.objects.all()
-    if not access.unpublished:
-        qs = qs.filter(publish=True)
-    if not access.private_fields:
-        qs = qs.filter(taxonomy__public=True)
-    return qs
-
-
-def visible_fields(access: ClassificationAccess) -> QuerySet[TaxonomyField]:
-    qs = TaxonomyField.objects.all()
-    if not access.private_fields:
-        qs = qs.filter(public=True, taxonomy__public=True)
-    return qs
-
-
-def facet_is_visible(facet: str, access: ClassificationAccess) -> bool:
-    """Whether a `Namespace:field:value` filter names a field this visitor may see."""
-    namespace, _, rest = facet.partition(":")
-    if not rest:
-        return False
-    fields = visible_fields(access).filter(taxonomy__namespace=namespace)
-    return any(
-        rest.startswith(short_name + ":")
-        for short_name in fields.values_list("short_name", flat=True)
-    )
 
 
 # --- Redirects -------------------------------------------------------------------------------
@@ -507,17 +467,18 @@ def entity_detail(*, slug: str) -> EntityPage | None:
 
 def taxonomies_list(*, viewer: Viewer = None) -> QuerySet[Taxonomy]:
     access = classification_access(viewer)
-    qs = Taxonomy.objects.all()
-    if not access.private_fields:
-        qs = qs.filter(public=True)
-    return qs.annotate(
-        field_count=Count("fields", filter=Q(fields__in=visible_fields(access)), distinct=True),
-        incident_count=Count(
-            "classifications__incident",
-            filter=Q(classifications__in=visible_classifications(access)),
-            distinct=True,
-        ),
-    ).order_by("weight", "namespace")
+    return (
+        visible_taxonomies(access)
+        .annotate(
+            field_count=Count("fields", filter=Q(fields__in=visible_fields(access)), distinct=True),
+            incident_count=Count(
+                "classifications__incident",
+                filter=Q(classifications__in=visible_classifications(access)),
+                distinct=True,
+            ),
+        )
+        .order_by("weight", "namespace")
+    )
 
 
 @dataclass(frozen=True)
@@ -553,10 +514,7 @@ def taxonomy_detail(*, namespace: str, viewer: Viewer = None) -> TaxonomyPage | 
     """A taxonomy's visible fields, each permitted value with the number of incidents
     classified with it (one aggregate query over the facet arrays)."""
     access = classification_access(viewer)
-    taxonomies = Taxonomy.objects.all()
-    if not access.private_fields:
-        taxonomies = taxonomies.filter(public=True)
-    taxonomy = taxonomies.filter(namespace=namespace).first()
+    taxonomy = visible_taxonomies(access).filter(namespace=namespace).first()
     if taxonomy is None:
         return None
     with connection.cursor() as cursor:

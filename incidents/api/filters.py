@@ -12,7 +12,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from incidents.api import selectors
 from incidents.models import (
     Classification,
     Entity,
@@ -23,6 +22,7 @@ from incidents.models import (
     ReportKind,
     Taxonomy,
 )
+from incidents.visibility import facet_is_visible, has_visible_facet, visible_classifications
 
 ReportIncidents = Report.incidents.through
 FACET_HELP = (
@@ -54,10 +54,7 @@ class FacetField(forms.Field):
     def _validate_facet(facet: str) -> None:
         if "\x00" in facet:
             raise forms.ValidationError("Null characters are not allowed.")
-        namespace, _, rest = facet.partition(":")
-        fields = selectors.public_field_names(namespace=namespace) if rest else []
-        # Field names may contain colons, so match a known field as a prefix of the rest.
-        if not any(rest.startswith(f"{name}:") and len(rest) > len(name) + 1 for name in fields):
+        if not facet_is_visible(facet):
             raise forms.ValidationError(
                 "%(facet)r is not `Namespace:field:value` for a public taxonomy field.",
                 params={"facet": facet},
@@ -133,7 +130,7 @@ class IncidentFilterSet(RegistryFilterSet):
         EntityRole.IMPLICATED_SYSTEM, "Entity slug: implicated AI system."
     )
     classification = FacetFilter(
-        match=lambda facet: selectors.has_visible_facet(subject="incident", facet=facet)
+        match=lambda facet: has_visible_facet(subject="incident", facet=facet)
     )
     language = django_filters.CharFilter(
         method="has_report_with", help_text="Has a report in this language (ISO code)."
@@ -169,11 +166,9 @@ def report_has_facet(facet: str) -> Q:
     """A report matches a taxonomy value through its own classification or an incident's."""
     incident_match = ReportIncidents.objects.filter(
         report=OuterRef("pk"),
-        incident__classifications__in=selectors.visible_classifications().filter(
-            facets__contains=[facet]
-        ),
+        incident__classifications__in=visible_classifications().filter(facets__contains=[facet]),
     )
-    return Q(selectors.has_visible_facet(subject="report", facet=facet)) | Q(Exists(incident_match))
+    return Q(has_visible_facet(subject="report", facet=facet)) | Q(Exists(incident_match))
 
 
 class ReportFilterSet(RegistryFilterSet):

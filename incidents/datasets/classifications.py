@@ -21,6 +21,7 @@ from typing import Any
 from defusedcsv import csv as defused_csv
 
 from incidents.datasets.files import HashingFile, TextSink
+from incidents.visibility import public_classification_sql, public_field_sql, public_taxonomy_sql
 
 FETCH_ROWS = 2000
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
@@ -40,24 +41,26 @@ class PublicTaxonomy:
         return stem or f"taxonomy-{self.id}"
 
 
-TAXONOMIES_SQL = """
+TAXONOMIES_SQL = f"""
 SELECT t.id, t.namespace,
        coalesce((SELECT json_agg(json_build_array(f.id, f.short_name) ORDER BY f.weight, f.id)
                  FROM incidents_taxonomyfield f
-                 WHERE f.taxonomy_id = t.id AND f.public), '[]'::json)::text
-FROM incidents_taxonomy t WHERE t.public ORDER BY t.namespace
-"""
+                 WHERE f.taxonomy_id = t.id AND {public_field_sql("f")}), '[]'::json)::text
+FROM incidents_taxonomy t WHERE {public_taxonomy_sql("t")} ORDER BY t.namespace
+"""  # noqa: S608 -- the conditions are constants of incidents.visibility
 
-# Values keyed by field id (short names may repeat in spirit, ids never do).
-CLASSIFICATIONS_SQL = """
+# Values keyed by field id (short names may repeat in spirit, ids never do); only the
+# taxonomy's public fields are written (`PublicTaxonomy.fields`).
+CLASSIFICATIONS_SQL = f"""
 SELECT c.incident_id, c.report_id,
        coalesce((SELECT json_object_agg(v.field_id, v.value)
                  FROM incidents_classificationvalue v
-                 WHERE v.classification_id = c.id), '{}'::json)::text
-FROM incidents_classification c
-WHERE c.taxonomy_id = %s AND c.publish AND (%s OR c.incident_id IS NOT NULL)
+                 WHERE v.classification_id = c.id), '{{}}'::json)::text
+FROM incidents_classification c JOIN incidents_taxonomy t ON t.id = c.taxonomy_id
+WHERE c.taxonomy_id = %s AND {public_classification_sql("c", taxonomy_alias="t")}
+  AND (%s OR c.incident_id IS NOT NULL)
 ORDER BY c.incident_id NULLS LAST, c.report_id NULLS LAST
-"""
+"""  # noqa: S608
 
 
 def public_taxonomies(cursor: Any) -> list[PublicTaxonomy]:
