@@ -24,9 +24,9 @@ from emissions.exports.formatting import number
 from emissions.exports.packet import PacketData, render_packet
 from emissions.exports.pdf import render_pdf
 from emissions.exports.registry import Exporter, ExportOptions, register
-from emissions.exports.safety import csv_writer
 from emissions.models import Disclosure, Venue
 from emissions.venue_selectors import venue_papers
+from registry.spreadsheet import csv_writer
 
 
 class ExportUnavailable(ValueError):
@@ -141,7 +141,7 @@ class SummaryCsvExporter(Exporter):
 
     def write(self, subject: Venue, out: BinaryIO, *, options: ExportOptions) -> None:
         text = io.StringIO()
-        writer = csv_writer(text)
+        writer = csv_writer(text, lineterminator="\r\n")
         writer.writerow(SUMMARY_FIELDS)
         for row in summary_rows(venue_papers(venue=subject)):
             values = row.as_dict()

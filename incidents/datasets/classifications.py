@@ -11,17 +11,15 @@ cursor, so memory stays flat however many there are.
 
 from __future__ import annotations
 
-import csv as plain_csv
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from defusedcsv import csv as defused_csv
-
 from incidents.datasets.files import HashingFile, TextSink
 from incidents.visibility import public_classification_sql, public_field_sql, public_taxonomy_sql
+from registry.spreadsheet import csv_writer
 
 FETCH_ROWS = 2000
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
@@ -117,7 +115,7 @@ def write_ours(
 ) -> int:
     """Write one taxonomy's CSV and JSON Lines files; returns the number of rows."""
     names = [name for _, name in taxonomy.fields]
-    writer = defused_csv.writer(TextSink(csv_file), lineterminator="\n")
+    writer = csv_writer(TextSink(csv_file), lineterminator="\n")
     writer.writerow(["incident_id", "report_number", *names])
     rows = 0
     for incident_id, report_id, values in _classification_rows(
@@ -137,7 +135,8 @@ def write_aiid(connection: Any, taxonomy: PublicTaxonomy, target: HashingFile) -
     """Write `classifications_<Namespace>.csv` (incident classifications only, as the AIID's
     carry only an `Incident ID`); returns the number of rows."""
     all_names = {name for _, name in taxonomy.fields}
-    writer = plain_csv.writer(TextSink(target), lineterminator="\n")
+    # Defused reversibly: `import_aiid` takes the apostrophe off again (`undefuse_text`).
+    writer = csv_writer(TextSink(target), lineterminator="\n", reversible=True)
     writer.writerow(
         [
             "Namespace",
