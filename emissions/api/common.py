@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +11,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from emissions.api import serializers as s
-from incidents.api.conventions import ErrorSerializer, error_items, registry_exception_handler
+from incidents.api.conventions import ErrorSerializer, error_items
 
 
 def error_response(status_code: int, detail: Any, **extra: Any) -> Response:
@@ -49,6 +48,3 @@ class JSONOnly:
     """Every endpoint here reads JSON bodies only (nested claims and runs have no form shape)."""
 
     parser_classes = [JSONParser]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler

@@ -9,7 +9,6 @@ Errors: ``{"errors": [{"field": ..., "message": ...}]}``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -53,11 +52,10 @@ from emissions.venue_selectors import (
     venue_papers,
     venues_for_user,
 )
-from incidents.api.conventions import ErrorSerializer, error_items, registry_exception_handler
+from incidents.api.conventions import ErrorSerializer, error_items
+from registry.ids import parse_id
 from registry.models import User
 from registry.workflow import TransitionNotAllowed
-
-MAX_ID = 2**63 - 1
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -230,10 +228,10 @@ def _venue(request: Request, slug: str, *, chair: bool) -> Venue:
 
 
 def _id(raw: object) -> int:
-    text = str(raw)
-    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+    value = parse_id(raw)
+    if value is None:
         raise exceptions.NotFound()
-    return int(text)
+    return value
 
 
 def _paper(venue: Venue, disclosure_id: object) -> Disclosure:
@@ -259,9 +257,6 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 class _VenueAPIView(APIView):
     permission_classes = [IsAuthenticated]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
 
 VENUE_SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)
@@ -551,9 +546,6 @@ class ExportDownloadView(_VenueAPIView):
 class DisclosureExportView(APIView):
     """Per-disclosure exports. Anyone who may see a verified disclosure may have its statement
     and metadata; the review packet is for the venue's chairs and the paper's reviewers."""
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     @extend_schema(
         summary="Export one disclosure: pdf (review packet), tex, txt (statement), hf",

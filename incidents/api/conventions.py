@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest, StreamingHttpResponse
@@ -260,9 +260,6 @@ class RegistryAPIMixin:
     filter_backends = [StrictFilterBackend]
     schema = RegistryAutoSchema()
     last_modified: datetime.datetime | None = None
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         try:

@@ -23,6 +23,7 @@ from incidents.models import (
     Taxonomy,
 )
 from incidents.visibility import facet_is_visible, has_visible_facet, visible_classifications
+from registry.ids import MAX_ID
 
 ReportIncidents = Report.incidents.through
 FACET_HELP = (
@@ -80,7 +81,7 @@ class FacetFilter(django_filters.Filter):
 
 class IdField(forms.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.INT)

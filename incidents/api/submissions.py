@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from incidents.api.conventions import ErrorSerializer, registry_exception_handler
+from incidents.api.conventions import ErrorSerializer
 from incidents.models.submissions import Submission, SubmissionOutcome
 from incidents.services.duplicates import (
     DuplicateMatches,
@@ -34,7 +34,6 @@ from incidents.services.duplicates import (
     duplicates_for_submission,
 )
 from incidents.services.submission_input import (
-    MAX_INCIDENT_ID,
     SubmissionData,
     submission_validate,
     text_storable,
@@ -57,6 +56,7 @@ from incidents.services.submissions import (
     submission_unclaim,
     submissions_bulk,
 )
+from registry.ids import MAX_ID
 from registry.workflow import TransitionNotAllowed
 
 ACCEPT_AS = {
@@ -123,7 +123,7 @@ class SubmissionInputSerializer(serializers.Serializer):
     language = serializers.CharField(required=False, default="en", help_text="ISO code.")
     image_url = _text()
     incident_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_INCIDENT_ID),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=200,
         help_text="Existing incidents the report belongs to.",
@@ -258,7 +258,7 @@ class AcceptSerializer(serializers.Serializer):
         choices=list(ACCEPT_AS), help_text="new_incident, existing_incidents or issue."
     )
     incident_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_INCIDENT_ID),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=200,
         help_text="For existing_incidents; default: those the submitter named.",
@@ -272,7 +272,7 @@ class RejectSerializer(serializers.Serializer):
 
 class BulkSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=1,
         max_length=500,
     )
@@ -357,9 +357,6 @@ class SubmissionViewSet(
     # Any segment matches, so `/submissions/abc/` is a JSON 404 rather than an HTML page.
     lookup_value_regex = "[^/]+"
     filter_backends: list = []
-
-    def get_exception_handler(self) -> Any:
-        return registry_exception_handler
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         if self.action in ("create", "duplicates"):
