@@ -128,7 +128,7 @@ class ImportSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=2 * 1024 * 1024, trim_whitespace=False)
 
 
-class ImportResultSerializer(serializers.Serializer):
+class AssignmentImportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     already_assigned = serializers.IntegerField()
 
@@ -356,7 +356,7 @@ class AssignmentImportView(_VenueAPIView):
         "name each row (`rows[N]`).",
         parameters=[VENUE_SLUG],
         request=ImportSerializer,
-        responses=_responses(ImportResultSerializer, 400, 401, 403, 404),
+        responses=_responses(AssignmentImportSerializer, 400, 401, 403, 404),
         tags=["venues"],
     )
     def post(self, request: Request, slug: str) -> Response:

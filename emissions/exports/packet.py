@@ -12,7 +12,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from emissions.exports.charts import Bar, svg_data_url, what_if_svg
+from emissions.charts import Bar
+from emissions.exports.charts import svg_data_url, what_if_svg
 from emissions.exports.formatting import number
 from emissions.exports.pdf import PageSize, render_pdf
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,7 +37,13 @@ from emissions.models import Disclosure, DisclosureState, Recomputation
 from emissions.selectors import disclosures_for_reviewer
 from emissions.services.disclosures import disclosure_submission_errors
 from registry.models import Role, User
-from registry.workflow import Transition, TransitionNotAllowed, TransitionTable, apply_transition
+from registry.workflow import (
+    BulkOutcome,
+    Transition,
+    TransitionNotAllowed,
+    TransitionTable,
+    apply_transition,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -340,12 +345,6 @@ ACTIONS = {
     "verify": disclosure_verify,
     "reject": disclosure_reject,
 }
-
-
-@dataclass
-class BulkOutcome:
-    done: list[int] = field(default_factory=list)
-    refused: dict[int, str] = field(default_factory=dict)
 
 
 def disclosures_bulk_transition(

@@ -493,7 +493,7 @@ class SubmissionViewSet(
             reason=body.validated_data.get("reason", ""),
         )
         return Response(
-            {"done": outcome.done, "skipped": {str(k): v for k, v in outcome.skipped.items()}}
+            {"done": outcome.done, "skipped": {str(k): v for k, v in outcome.refused.items()}}
         )
 
     @extend_schema(

@@ -98,3 +98,10 @@ def test_the_description_names_the_pagination_each_list_uses() -> None:
     assert {r for r in paging["page"] if not named(r, page_text)} == set()
     assert {r for r in paging["page"] if named(r, cursor_text)} == set()
     assert {r for r in paging["cursor"] if named(r, page_text)} == set()
+
+
+def test_each_result_type_has_one_name() -> None:
+    """Two classes with one name meant two things; each name is defined once now."""
+    for name in ("BulkOutcome", "ImportResult", "AssignmentImport", "DisclosureImport"):
+        assert len(_lines_matching(re.compile(rf"^class {name}\b"))) <= 1, name
+    assert len(_lines_matching(re.compile(r"^def what_if_bars\b"))) == 1
