@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from emissions.exports import ExportOptions, UnknownExportFormat, exporter_for, identifiers
 from emissions.exports.exporters import ExportUnavailable
+from emissions.exports.registry import paper_size_from
 from emissions.models import Disclosure, ExportJob, ReviewAssignment, Venue
 from emissions.models.conference import Recommendation
 from emissions.services.assignment import (
@@ -173,7 +174,8 @@ class DecisionResultSerializer(serializers.Serializer):
 class ExportJobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
-    page_size = serializers.CharField()
+    paper_size = serializers.CharField(source="page_size")
+    page_size = serializers.CharField(help_text="Deprecated: the paper size, as `paper_size`.")
     progress_done = serializers.IntegerField()
     progress_total = serializers.IntegerField()
     percent = serializers.IntegerField()
@@ -190,7 +192,15 @@ class ExportJobSerializer(serializers.Serializer):
 
 
 class ExportRequestSerializer(serializers.Serializer):
-    page_size = serializers.ChoiceField(choices=["A4", "Letter"], default="A4")
+    paper_size = serializers.ChoiceField(choices=["A4", "Letter"], default="A4")
+    page_size = serializers.ChoiceField(
+        choices=["A4", "Letter"], required=False, help_text="Deprecated name of `paper_size`."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "page_size" in attrs and "paper_size" not in self.initial_data:
+            attrs["paper_size"] = attrs["page_size"]
+        return attrs
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -497,7 +507,7 @@ class ExportJobsView(_VenueAPIView):
         venue = _venue(request, slug, chair=True)
         data = _validated(ExportRequestSerializer, request)
         try:
-            job = export_job_start(actor=request.user, venue=venue, page_size=data["page_size"])
+            job = export_job_start(actor=request.user, venue=venue, paper_size=data["paper_size"])
         except (VenuePermissionDenied, VenueInputError) as error:
             return _errors(400, str(error))
         job.refresh_from_db()
@@ -554,7 +564,14 @@ class DisclosureExportView(APIView):
             OpenApiParameter(
                 "fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["pdf", "tex", "txt", "hf"]
             ),
-            OpenApiParameter("page_size", OpenApiTypes.STR, enum=["A4", "Letter"]),
+            OpenApiParameter("paper_size", OpenApiTypes.STR, enum=["A4", "Letter"]),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.STR,
+                enum=["A4", "Letter"],
+                description="Deprecated name of `paper_size`.",
+                deprecated=True,
+            ),
         ],
         responses={
             **_file_responses(
@@ -576,10 +593,10 @@ class DisclosureExportView(APIView):
             user=request.user, disclosure=disclosure, fmt=fmt
         ):
             raise exceptions.NotFound()
-        page_size = "Letter" if request.query_params.get("page_size") == "Letter" else "A4"
         try:
             exporter = exporter_for("disclosure", fmt)
-            data = exporter.render(disclosure, options=ExportOptions(page_size=page_size))
+            options = ExportOptions(paper_size=paper_size_from(request.query_params))
+            data = exporter.render(disclosure, options=options)
         except UnknownExportFormat as error:
             raise exceptions.NotFound(str(error)) from error
         except ExportUnavailable as error:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from emissions.exports import ExportOptions, UnknownExportFormat, exporter_for, exporters_for_scope
 from emissions.exports.exporters import ExportUnavailable
+from emissions.exports.registry import paper_size_from
 from emissions.models import Disclosure, ExportJob, ExportJobState
 from emissions.services.venue_exports import export_job_start, export_path
 from emissions.services.venues import VenueInputError, VenuePermissionDenied
@@ -28,10 +29,6 @@ def attachment(data: bytes, *, filename: str, content_type: str) -> HttpResponse
     return response
 
 
-def _page_size(request: HttpRequest) -> str:
-    return "Letter" if request.GET.get("page_size") == "Letter" else "A4"
-
-
 def disclosure_export(request: HttpRequest, disclosure_id: int, fmt: str) -> HttpResponse:
     """Download one disclosure's packet, statement or Hugging Face metadata."""
     disclosure = (
@@ -45,7 +42,7 @@ def disclosure_export(request: HttpRequest, disclosure_id: int, fmt: str) -> Htt
         exporter = exporter_for("disclosure", fmt)
         data = exporter.render(
             disclosure,
-            options=ExportOptions(page_size=_page_size(request)),  # type: ignore[arg-type]
+            options=ExportOptions(paper_size=paper_size_from(request.GET)),
         )
     except UnknownExportFormat as error:
         raise Http404(str(error)) from error
@@ -94,7 +91,7 @@ def export_start(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("venues:exports", slug=venue.slug)
     try:
         job = export_job_start(
-            actor=request.user, venue=venue, page_size=form.cleaned_data["page_size"]
+            actor=request.user, venue=venue, paper_size=form.cleaned_data["paper_size"]
         )
     except (VenuePermissionDenied, VenueInputError) as error:
         messages.error(request, str(error))
