@@ -250,7 +250,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A reviewer's recommendation and a chair's decision share one set of choices.
-    "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "emissions.models.conference.Recommendation"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewOutcomeEnum": "emissions.models.conference.Recommendation",
+        # `paper_size` and its deprecated name `page_size` share one set of choices.
+        "PaperSizeEnum": ["A4", "Letter"],
+    },
 }
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

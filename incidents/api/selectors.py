@@ -22,7 +22,6 @@ from incidents.models import (
     IncidentEntity,
     Report,
     Taxonomy,
-    TaxonomyField,
 )
 from incidents.normalise import normalise_url
 from incidents.visibility import (
@@ -184,16 +183,6 @@ def taxonomies_for_api() -> QuerySet[Taxonomy]:
         )
     )
     return visible_taxonomies().annotate(field_rows=field_rows).order_by("namespace")
-
-
-def public_taxonomy_field(*, namespace: str, field_name: str) -> TaxonomyField | None:
-    """The public field `field_name` of the public taxonomy `namespace`, if there is one."""
-    return (
-        visible_fields()
-        .filter(taxonomy__namespace=namespace, short_name=field_name)
-        .select_related("taxonomy")
-        .first()
-    )
 
 
 def reports_matching_url(*, url: str) -> QuerySet[Report]:
