@@ -70,3 +70,17 @@ def test_the_page_and_the_api_filter_alike(client, incidents, page, api, expecte
 
 def test_the_api_follows_a_merged_entity_in_a_role_filter(client, incidents) -> None:  # noqa: ANN001
     assert api_ids(client, {"deployer": "acme-old"}) == [incidents["merged_twice"]]
+
+
+def test_it_stops_at_a_loop_of_entity_merges() -> None:
+    from incidents.selectors import entity_redirect_target
+
+    a, b = EntityFactory(slug="loop-a"), EntityFactory(slug="loop-b")
+    EntityRedirect.objects.create(old_slug="loop-a", target=b)
+    EntityRedirect.objects.create(old_slug="loop-b", target=a)
+
+    assert [entity_redirect_target(s) for s in ("loop-a", "loop-b", "acme")] == [
+        "loop-b",
+        "loop-a",
+        None,
+    ]
