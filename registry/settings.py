@@ -249,6 +249,8 @@ REST_FRAMEWORK = {
         "submissions": env_str("SUBMISSION_THROTTLE", "10/hour"),
         "login": env_str("LOGIN_THROTTLE", "10/min"),
     },
+    # Every API error, from every view, has the body {"errors": [{"field", "message"}]}.
+    "EXCEPTION_HANDLER": "registry.api_conventions.registry_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "registry.api_pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Behind a reverse proxy set NUM_PROXIES so throttles use the client's address; unset, the
@@ -259,13 +261,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "AI Incident & Emissions Registry API",
     "VERSION": "1.0.0",
     "DESCRIPTION": (
-        "Versioned read API of the registry (`/api/v1/`; a breaking change gets `/api/v2/`). "
-        "Lists are JSON, cursor-paginated (`cursor`, `page_size` up to 200; larger values are "
-        "capped); `?format=csv` returns the whole filtered list as one CSV file (cells that "
-        "look like spreadsheet formulas are prefixed with `'`). Responses carry `ETag` and "
-        "`Last-Modified`; `If-None-Match` / `If-Modified-Since` answer 304. Anonymous and "
-        "authenticated clients are throttled; a 429 says when to retry in `Retry-After`. "
-        "Reads allow any origin (CORS). Writes need a token: `Authorization: Token <key>`. "
+        "Versioned API of the registry (`/api/v1/`; a breaking change gets `/api/v2/`). "
+        "Lists are JSON. Cursor-paginated: the catalog lists (incidents, reports, entities, "
+        "taxonomies, classifications) and disclosures: follow `next` and `previous` "
+        "(`cursor`), `page_size` 1 to 200, default 50, larger values are capped. "
+        "Page-numbered: the editors' submission queue (`page`, `page_size` up to 200, "
+        "default 50) and search (`page` reaches the first 10,000 hits, `page_size` 1 to 100, "
+        "default 20). Venue lists (venues, assignments, reviews) come whole. "
+        "On the catalog lists `?format=csv` returns the whole filtered list as one CSV file "
+        "(cells that look like spreadsheet formulas are prefixed with `'`), and responses "
+        "carry `ETag` and `Last-Modified`; `If-None-Match` / `If-Modified-Since` answer 304. "
+        "Anonymous and authenticated clients are throttled; a 429 says when to retry in "
+        "`Retry-After`. Reads allow any origin (CORS). Writes need a token: "
+        "`Authorization: Token <key>`. "
         'Every 4xx has the body `{"errors": [{"field": "<parameter or null>", "message": '
         '"..."}]}`; an unknown query parameter is a 400 naming it.'
     ),
@@ -275,7 +283,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A reviewer's recommendation and a chair's decision share one set of choices.
-    "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "venues.models.reviews.Recommendation"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewOutcomeEnum": "venues.models.reviews.Recommendation",
+        # `paper_size` and its deprecated name `page_size` share one set of choices.
+        "PaperSizeEnum": ["A4", "Letter"],
+    },
 }
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

@@ -27,6 +27,15 @@ class TransitionNotAllowed(Exception):
         self.allowed = sorted(allowed)
 
 
+@dataclass
+class BulkOutcome:
+    """What one action applied to many records did: the ids it was done for, and why it was
+    refused for the others (each record has its own transaction; a refusal undoes nothing)."""
+
+    done: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str

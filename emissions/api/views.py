@@ -9,7 +9,6 @@ Errors use the API's one format: ``{"errors": [{"field": ..., "message": ...}]}`
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -46,11 +45,10 @@ from emissions.services.workflow import (
     disclosure_transition,
 )
 from registry.api_cursor_pagination import RegistryCursorPagination
+from registry.ids import parse_id
 from registry.models import Role, User
 from registry.workflow import TransitionNotAllowed
 
-MAX_ID = 2**63 - 1
-ID_PATTERN = re.compile(r"[0-9]{1,19}")
 LIST_PARAMETERS = frozenset({"scope", "state", "cursor", "page_size", "ordering"})
 SCOPES = ("public", "mine", "queue")
 
@@ -95,13 +93,13 @@ class DisclosurePagination(RegistryCursorPagination):
 
 def visible_disclosure(request: Request, pk: object) -> Disclosure:
     """The disclosure if the caller may see it; otherwise 404, as if it did not exist."""
-    raw = str(pk)
-    if not ID_PATTERN.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
+    disclosure_id = parse_id(pk)
+    if disclosure_id is None:
         raise exceptions.NotFound()
     disclosure = (
         disclosures_visible_to(request.user)
         .select_related("owner", "venue")
-        .filter(pk=int(raw))
+        .filter(pk=disclosure_id)
         .first()
     )
     if disclosure is None:

@@ -25,7 +25,6 @@ Verified, rejected and withdrawn are final; a verified disclosure changes only b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -38,7 +37,13 @@ from emissions.selectors import disclosures_for_reviewer
 from emissions.services.disclosures import disclosure_submission_errors
 from emissions.services.recompute_queue import disclosure_recompute_enqueue
 from registry.models import Role, User
-from registry.workflow import Transition, TransitionNotAllowed, TransitionTable, apply_transition
+from registry.workflow import (
+    BulkOutcome,
+    Transition,
+    TransitionNotAllowed,
+    TransitionTable,
+    apply_transition,
+)
 
 S = DisclosureState
 
@@ -330,12 +335,6 @@ ACTIONS = {
     "verify": disclosure_verify,
     "reject": disclosure_reject,
 }
-
-
-@dataclass
-class BulkOutcome:
-    done: list[int] = field(default_factory=list)
-    refused: dict[int, str] = field(default_factory=dict)
 
 
 def disclosures_bulk_transition(

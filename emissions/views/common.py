@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from emissions.charts import what_if_svg
+from emissions.charts import what_if_bars, what_if_svg
 from emissions.models import Disclosure
 from emissions.presentation import audit_rows, explained_flags, may_follow_review
 from emissions.selectors import (
@@ -91,14 +91,14 @@ def disclosure_context(request: HttpRequest, disclosure: Disclosure) -> dict[str
         else []
     )
     follows = may_follow_review(request.user, disclosure)
+    bars = what_if_bars(recomputed.get("what_if") if recomputed else None)
     return {
         "disclosure": disclosure,
         "recomputation": recomputation,
         "recomputed": recomputed,
         "flags": explained_flags(recomputation.flags) if recomputation else [],
-        "what_if_chart": what_if_svg(recomputed["what_if"])
-        if recomputed and recomputed.get("what_if")
-        else None,
+        "what_if_bars": bars,
+        "what_if_chart": what_if_svg(bars) if bars else None,
         "audit": audit_rows(disclosure, viewer=request.user),
         "versions": disclosure_versions(disclosure, viewer=request.user),
         "superseded_by": disclosure_superseded_by(disclosure),

@@ -120,18 +120,21 @@ def test_a_reviewer_may_not_decide(client, world, papers) -> None:  # noqa: ANN0
     assert response.status_code == 403
 
 
+# `paper_size`; `page_size`, its earlier name, is still accepted.
+@pytest.mark.parametrize("parameter", ["paper_size", "page_size"])
 def test_it_builds_the_zip_as_an_api_action(  # noqa: ANN001
-    chair_client, papers, exports_root, django_capture_on_commit_callbacks
+    chair_client, papers, exports_root, django_capture_on_commit_callbacks, parameter
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         started = chair_client.post(
             "/api/v1/venues/neurips-2026/exports/",
-            {"page_size": "Letter"},
+            {parameter: "Letter"},
             content_type="application/json",
         )
     assert started.status_code == 202
     job = chair_client.get(f"/api/v1/venues/neurips-2026/exports/{started.json()['id']}/").json()
-    assert (job["state"], job["page_size"], job["percent"]) == ("done", "Letter", 100)
+    assert (job["state"], job["paper_size"], job["percent"]) == ("done", "Letter", 100)
+    assert job["page_size"] == "Letter"
     download = chair_client.get(job["download_url"])
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     assert names == ["00-cover-summary.pdf", "neurips-2026-1.pdf", "neurips-2026-2.pdf"]

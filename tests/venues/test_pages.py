@@ -116,7 +116,7 @@ def test_the_chair_builds_and_downloads_the_packet_zip(  # noqa: ANN001
     client.force_login(world.chair)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("venues:export_start", args=[venue.slug]), {"page_size": "A4"}
+            reverse("venues:export_start", args=[venue.slug]), {"paper_size": "A4"}
         )
     job = ExportJob.objects.get()
     assert response["Location"] == reverse("venues:export_job", args=[venue.slug, job.pk])

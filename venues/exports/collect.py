@@ -12,14 +12,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from emissions.charts import what_if_bars
 from emissions.models import Disclosure, Recomputation
 from emissions.selectors import disclosure_audit_trail, recomputation_current
-from venues.exports.charts import Bar
 from venues.exports.packet import AuditRow, ChecklistRow, FlagRow, PacketData, ReviewRow
 from venues.models import Review
 from venues.selectors import reviews_of
-
-MAX_HARDWARE_BARS = 6
 
 
 def footprint_of(recomputation: Recomputation | None) -> dict[str, Any]:
@@ -35,29 +33,6 @@ def footprint_of(recomputation: Recomputation | None) -> dict[str, Any]:
             merged[key] = getattr(recomputation, key)
     merged.setdefault("catalog_version", recomputation.catalog_version)
     return merged
-
-
-def what_if_bars(footprint: dict[str, Any]) -> list[Bar]:
-    """The disclosed figure, the lowest- and highest-intensity grids, and other hardware."""
-    block = footprint.get("what_if") or {}
-    if not isinstance(block, dict) or block.get("actual_tco2e") is None:
-        return []
-    bars = [Bar("As disclosed", float(block["actual_tco2e"]), current=True)]
-    regions = block.get("regions") or {}
-    for key, prefix in (("lowest", "Cleanest grid"), ("highest", "Dirtiest grid")):
-        region = regions.get(key)
-        if isinstance(region, dict) and region.get("tco2e") is not None:
-            label = region.get("label") or region.get("region") or key
-            bars.append(Bar(f"{prefix}: {label}", float(region["tco2e"])))
-    hardware = [h for h in block.get("hardware") or [] if isinstance(h, dict)]
-    hardware.sort(key=lambda h: float(h.get("tco2e") or 0))
-    if len(hardware) > MAX_HARDWARE_BARS:
-        half = MAX_HARDWARE_BARS // 2
-        hardware = hardware[:half] + hardware[-half:]
-    for item in hardware:
-        if item.get("tco2e") is not None:
-            bars.append(Bar(f"On {item.get('accelerator', '?')}", float(item["tco2e"])))
-    return bars
 
 
 def flags_of(recomputation: Recomputation | None) -> list[FlagRow]:
@@ -170,7 +145,7 @@ def packet_data_for(disclosure: Disclosure) -> PacketData:
         footprint=footprint,
         verdict=recomputation.verdict if recomputation else "",
         flags=flags_of(recomputation),
-        what_if=what_if_bars(footprint),
+        what_if=what_if_bars(footprint.get("what_if")),
         checklist=checklist,
         reviews=reviews,
         audit=audit,

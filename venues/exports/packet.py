@@ -12,9 +12,10 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from venues.exports.charts import Bar, svg_data_url, what_if_svg
+from emissions.charts import Bar
+from venues.exports.charts import svg_data_url, what_if_svg
 from venues.exports.formatting import number
-from venues.exports.pdf import PageSize, render_pdf
+from venues.exports.pdf import PaperSize, render_pdf
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ def packet_html(data: PacketData) -> str:
     )
 
 
-def render_packet(data: PacketData, *, page_size: PageSize = "A4") -> bytes:
+def render_packet(data: PacketData, *, paper_size: PaperSize = "A4") -> bytes:
     return render_pdf(
-        title=f"Review packet {data.reference}", body_html=packet_html(data), page_size=page_size
+        title=f"Review packet {data.reference}", body_html=packet_html(data), paper_size=paper_size
     )

@@ -46,18 +46,19 @@ def _enqueue(job_id: int) -> None:
 
 
 @transaction.atomic
-def export_job_start(*, actor: User | None, venue: Venue, page_size: str = "A4") -> ExportJob:
+def export_job_start(*, actor: User | None, venue: Venue, paper_size: str = "A4") -> ExportJob:
     """Queue a build of the venue's packet ZIP. Side effects: audit event; the task on commit."""
     if actor is not None and not venue_is_chair(user=actor, venue=venue):
         raise VenuePermissionDenied("only the venue's chairs may export its packets")
-    if page_size not in ("A4", "Letter"):
+    if paper_size not in ("A4", "Letter"):
         raise VenueInputError("the page size must be A4 or Letter")
-    job = ExportJob.objects.create(venue=venue, requested_by=actor, page_size=page_size)
+    # The job's column keeps its first name, `page_size`; it holds the paper size.
+    job = ExportJob.objects.create(venue=venue, requested_by=actor, page_size=paper_size)
     audit(
         actor=actor,
         subject=venue,
         action="venue_export_requested",
-        data={"job": job.pk, "page_size": page_size},
+        data={"job": job.pk, "paper_size": paper_size},
     )
     transaction.on_commit(lambda: _enqueue(job.pk))
     return job
@@ -117,7 +118,7 @@ def export_job_build(*, job_id: int, workers: int | None = None) -> ExportJob:
         running.update(progress_done=done, progress_total=total, heartbeat_at=timezone.now())
 
     options = ExportOptions(
-        page_size=job.page_size,  # type: ignore[arg-type]
+        paper_size=job.page_size,  # type: ignore[arg-type]
         workers=workers or settings.EXPORT_PACKET_WORKERS,
         progress=progress,
     )

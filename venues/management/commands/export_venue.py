@@ -27,7 +27,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
         parser.add_argument("out_dir", type=Path)
-        parser.add_argument("--page-size", choices=["A4", "Letter"], default="A4")
+        parser.add_argument(
+            "--paper-size", "--page-size", dest="paper_size", choices=["A4", "Letter"], default="A4"
+        )
         parser.add_argument(
             "--workers",
             type=int,
@@ -59,7 +61,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done}/{total}")
 
         zip_options = ExportOptions(
-            page_size=options["page_size"], workers=options["workers"], progress=progress
+            paper_size=options["paper_size"], workers=options["workers"], progress=progress
         )
         for name, identifier, export_options in (
             ("packets.zip", "zip", zip_options),
