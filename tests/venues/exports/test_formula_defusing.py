@@ -21,6 +21,7 @@ from registry.spreadsheet import defuse_cell, defused_sql, undefuse_text
 from search.export import csv_stream
 from tests.factories.catalog import TaxonomyFactory, TaxonomyFieldFactory
 from tests.factories.incidents import IncidentFactory
+from tests.paths import REPO_ROOT
 from venues.exports import exporter_for
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_the_venue_summary_csv_follows_the_rule(paper) -> None:  # noqa: ANN001
         assert [r["model_name"] for r in rows] == [defuse_cell(value)]
 
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = REPO_ROOT
 NOT_SERVED = frozenset({"tests", "bench"})
 ANOTHER_COPY = re.compile(r"defusedcsv|\bcsv\.(writer|DictWriter)\(|FORMULA_STARTS\s*=")
 

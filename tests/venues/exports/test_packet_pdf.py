@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
+from tests.paths import REPO_ROOT
 from tests.venues.exports.helpers import pdf_page_size_pt, pdf_text
 from venues.exports import ExportOptions, exporter_for
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
 @pytest.fixture
