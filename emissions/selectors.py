@@ -16,8 +16,10 @@ from emissions.models import (
     Disclosure,
     DisclosureComment,
     DisclosureState,
+    OverrideOutcome,
     Recomputation,
     ReviewConflict,
+    VerificationOverride,
 )
 from registry.models import AuditEvent, Role, User
 
@@ -99,6 +101,11 @@ def disclosures_for_reviewer(reviewer: Viewer) -> QuerySet[Disclosure]:
     return Disclosure.objects.exclude(state__in=NOT_FOR_REVIEW).filter(_without_conflicts(reviewer))
 
 
+def disclosures_free_of_conflict_for(user: User) -> QuerySet[Disclosure]:
+    """Disclosures `user` has no conflict with, whatever their role (editors confirm too)."""
+    return Disclosure.objects.filter(_without_conflicts(user))
+
+
 def disclosures_visible_to(user: Viewer) -> QuerySet[Disclosure]:
     """Public verified ones, the user's own, and for reviewers whatever they may review."""
     condition = Q(state=DisclosureState.VERIFIED)
@@ -140,11 +147,14 @@ def verified_disclosures_for_entities(entity_ids: Iterable[int]) -> QuerySet[Dis
     )
 
 
-def disclosures_awaiting_recomputation() -> QuerySet[Disclosure]:
-    """Submitted disclosures whose current input has no recomputation yet (a lost task)."""
+def disclosures_awaiting_recomputation(catalog_version: str = "") -> QuerySet[Disclosure]:
+    """Submitted disclosures whose current input has no recomputation yet (a lost task), or
+    none under `catalog_version` when one is given (stale after a catalog change)."""
     done = Recomputation.objects.filter(
         disclosure=OuterRef("pk"), input_hash=OuterRef("input_hash")
     )
+    if catalog_version:
+        done = done.filter(catalog_version=catalog_version)
     return Disclosure.objects.filter(state__in=AWAITING_REVIEW_STATES).exclude(Exists(done))
 
 
@@ -155,6 +165,17 @@ def recomputation_current(disclosure: Disclosure) -> Recomputation | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def recomputation_for_catalog(disclosure: Disclosure, catalog_version: str) -> Recomputation | None:
+    """The recomputation of the disclosure's current input under this catalog version."""
+    return disclosure.recomputations.filter(
+        input_hash=disclosure.input_hash, catalog_version=catalog_version
+    ).first()
+
+
+def disclosure_pending_override(disclosure: Disclosure) -> VerificationOverride | None:
+    return disclosure.overrides.filter(outcome=OverrideOutcome.PENDING).first()
 
 
 def disclosure_audit_trail(disclosure: Disclosure) -> QuerySet[AuditEvent]:

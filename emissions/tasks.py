@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from emissions.models import Disclosure
 from emissions.selectors import disclosures_awaiting_recomputation
-from emissions.services.recomputation import disclosure_recompute
+from emissions.services.recomputation import catalog_version_current, disclosure_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,11 @@ def recompute_disclosure(disclosure_id: int) -> int | None:
 
 @shared_task
 def sweep_stuck_disclosures(limit: int = 500) -> int:
-    """Enqueue recomputation of submitted disclosures that never got one; returns how many."""
+    """Enqueue recomputation of submitted disclosures that never got one under the current
+    catalog (a lost task, or a catalog change: review waits for it); returns how many."""
     cutoff = timezone.now() - STUCK_AFTER
     stuck = list(
-        disclosures_awaiting_recomputation()
+        disclosures_awaiting_recomputation(catalog_version_current())
         .filter(submitted_at__lt=cutoff)
         .order_by("submitted_at")
         .values_list("pk", flat=True)[:limit]

@@ -10,6 +10,7 @@ from emissions.models.disclosure import (
     Method,
 )
 from emissions.models.exports import ExportJob, ExportJobState  # noqa: F401
+from emissions.models.override import OverrideOutcome, VerificationOverride
 from emissions.models.recomputation import Recomputation, Verdict
 from emissions.models.review import DisclosureComment, ReviewConflict
 from emissions.models.venue import ChecklistItem, ReviewPhase, Venue  # noqa: F401
@@ -24,8 +25,10 @@ __all__ = [
     "DisclosureState",
     "EmissionsBasis",
     "Method",
+    "OverrideOutcome",
     "Recomputation",
     "ReviewConflict",
     "Venue",
     "Verdict",
+    "VerificationOverride",
 ]
