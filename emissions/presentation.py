@@ -11,7 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from emissions.models import Disclosure
-from emissions.selectors import Viewer, disclosure_audit_trail, disclosures_for_reviewer
+from emissions.selectors import (
+    Viewer,
+    disclosure_audit_trail,
+    disclosure_confirmed_override,
+    disclosures_for_reviewer,
+    recomputation_current,
+)
 
 ACTION_LABELS = {
     "create": "Created",
@@ -24,6 +30,9 @@ ACTION_LABELS = {
     "release": "Returned to the queue",
     "request_changes": "Changes requested",
     "verify": "Verified",
+    "override": "Override recorded (accept despite the verdict)",
+    "confirm_override": "Override confirmed: verified",
+    "decline_override": "Override declined",
     "reject": "Rejected",
     "recompute": "Recomputed by the estimator",
     "reverify": "Re-verified after a catalog change",
@@ -129,3 +138,63 @@ def explained_flags(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {**flag, "explanation": FLAG_EXPLANATIONS.get(flag.get("code", ""), "")}
         for flag in sorted(flags, key=lambda f: order.get(f.get("severity", ""), 4))
     ]
+
+
+# What the public reads beside a verified disclosure: what exactly was verified.
+ACCEPTED_DESPITE = {
+    "major_discrepancy": "a major discrepancy",
+    "implausible": "an implausible claim",
+    "insufficient_data": "insufficient data",
+}
+
+
+@dataclass(frozen=True)
+class VerificationBadge:
+    label: str
+    # "consistent", "minor", "override" or "unchecked": the CSS class and the exports' code.
+    tone: str
+    verdict: str
+    override_reason: str = ""
+
+
+def verification_badge(
+    *, state: str, verdict: str | None, override_reason: str = ""
+) -> VerificationBadge | None:
+    """The one wording of a verification, for the page, leaderboard, packets and summaries.
+
+    `verdict` is the recomputation's verdict the mark was given against; `override_reason`
+    the confirmed override's reason, if it was accepted despite that verdict.
+    """
+    if state != "verified":
+        return None
+    verdict = verdict or ""
+    if override_reason:
+        despite = ACCEPTED_DESPITE.get(verdict, verdict.replace("_", " ") or "its verdict")
+        return VerificationBadge(
+            f"Accepted despite {despite} (override: {override_reason})",
+            "override",
+            verdict,
+            override_reason,
+        )
+    if verdict == "consistent":
+        return VerificationBadge("Verified: consistent", "consistent", verdict)
+    if verdict == "minor_discrepancy":
+        return VerificationBadge("Verified: minor discrepancy", "minor", verdict)
+    # Verified before the verdict rule existed, against a verdict it would now refuse.
+    shown = verdict.replace("_", " ") if verdict else "not recomputed"
+    return VerificationBadge(
+        f"Verified before the verdict rule (recomputation: {shown})", "unchecked", verdict
+    )
+
+
+def disclosure_badge(disclosure: Disclosure) -> VerificationBadge | None:
+    """`verification_badge` of one disclosure, from the recomputation its mark rests on."""
+    if disclosure.state != "verified":
+        return None
+    recomputation = disclosure.decision_recomputation or recomputation_current(disclosure)
+    override = disclosure_confirmed_override(disclosure)
+    return verification_badge(
+        state=disclosure.state,
+        verdict=override.verdict if override else (recomputation.verdict if recomputation else ""),
+        override_reason=override.reason if override else "",
+    )

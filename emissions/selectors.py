@@ -114,7 +114,25 @@ def disclosures_visible_to(user: Viewer) -> QuerySet[Disclosure]:
     if _is_reviewer(user):
         assert isinstance(user, User)
         condition |= ~Q(state__in=NOT_FOR_REVIEW) & _without_conflicts(user)
+    elif user is not None and user.is_authenticated and user.has_role(Role.EDITOR):
+        # Editors are the second pair of eyes on overrides.
+        assert isinstance(user, User)
+        condition |= Q(state=DisclosureState.OVERRIDE_PENDING) & _without_conflicts(user)
     return Disclosure.objects.filter(condition)
+
+
+def overrides_awaiting_confirmation(user: Viewer) -> QuerySet[Disclosure]:
+    """Disclosures accepted despite their verdict, waiting for `user` (an editor, or a chair;
+    the workflow table decides which of them `user` may confirm)."""
+    if user is None or not user.is_authenticated or not user.has_role(Role.EDITOR, Role.CHAIR):
+        return Disclosure.objects.none()
+    assert isinstance(user, User)
+    return (
+        Disclosure.objects.filter(state=DisclosureState.OVERRIDE_PENDING)
+        .filter(_without_conflicts(user))
+        .select_related("owner", "assigned_reviewer", "venue")
+        .order_by("modified_at", "id")
+    )
 
 
 def disclosures_owned_by(owner: User) -> QuerySet[Disclosure]:
@@ -176,6 +194,10 @@ def recomputation_for_catalog(disclosure: Disclosure, catalog_version: str) -> R
 
 def disclosure_pending_override(disclosure: Disclosure) -> VerificationOverride | None:
     return disclosure.overrides.filter(outcome=OverrideOutcome.PENDING).first()
+
+
+def disclosure_confirmed_override(disclosure: Disclosure) -> VerificationOverride | None:
+    return disclosure.overrides.filter(outcome=OverrideOutcome.CONFIRMED).first()
 
 
 def disclosure_audit_trail(disclosure: Disclosure) -> QuerySet[AuditEvent]:

@@ -150,9 +150,7 @@ def apply_transition(
             raise TransitionNotAllowed(f"'{action}' needs a reason")
         refused = transition.refused_because(actor, record)
         if refused:
-            raise TransitionNotAllowed(
-                refused, allowed=table.available_to(actor, record, current)
-            )
+            raise TransitionNotAllowed(refused, allowed=table.available_to(actor, record, current))
         setattr(record, state_field, transition.target)
         changed = [state_field]
         if updates is not None:

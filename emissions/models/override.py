@@ -17,7 +17,7 @@ class OverrideOutcome(models.TextChoices):
 
 
 class VerificationOverride(models.Model):
-    """"Accept despite the verdict": requested by one person, confirmed by another.
+    """An "accept despite the verdict": requested by one person, confirmed by another.
 
     Written only by the workflow services, in the transaction of the transition it records.
     """
@@ -49,9 +49,7 @@ class VerificationOverride(models.Model):
             models.CheckConstraint(
                 condition=models.Q(verdict__in=Verdict.values), name="override_verdict_valid"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(reason=""), name="override_reason_given"
-            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_reason_given"),
             # The four-eyes rule, kept by the database too.
             models.CheckConstraint(
                 condition=models.Q(answered_by__isnull=True)

@@ -56,9 +56,7 @@ def disclosure_override(*, disclosure_id: int, actor: User, reason: str) -> Disc
     )
 
 
-def disclosure_confirm_override(
-    *, disclosure_id: int, actor: User, reason: str = ""
-) -> Disclosure:
+def disclosure_confirm_override(*, disclosure_id: int, actor: User, reason: str = "") -> Disclosure:
     """The second person confirms: the disclosure is verified against the overridden verdict.
 
     Side effects on commit: the decision email to the researcher.

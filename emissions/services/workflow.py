@@ -13,11 +13,11 @@ rolled-back action sends nothing.
     assign           submitted, in_review                 in_review          chair, no conflict
     release          in_review                            submitted          assigned rev. / chair
     request_changes  in_review                            changes_requested  assigned rev. / chair *
-    verify           in_review                            verified           assigned rev. / chair *V
-    reject           in_review                            rejected           assigned rev. / chair *
-    override         in_review                            override_pending   assigned rev. / chair *V
-    confirm_override override_pending                     verified           venue chair / editor V
-    decline_override override_pending                     in_review          venue chair / editor *
+    verify           in_review                            verified           assigned rev./chair *V
+    reject           in_review                            rejected           assigned rev./chair *
+    override         in_review                            override_pending   assigned rev./chair *V
+    confirm_override override_pending                     verified           venue chair/editor V
+    decline_override override_pending                     in_review          venue chair/editor *
 
     * a reason is required. V: the verdict rule (`verdict_rule`) must agree: verify needs a
     fresh recomputation (current version and catalog) that is consistent or a minor
@@ -40,7 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from emissions import notifications
-from emissions.models import Disclosure, DisclosureState, OverrideOutcome
+from emissions.models import Disclosure, DisclosureComment, DisclosureState, OverrideOutcome
 from emissions.selectors import (
     disclosures_for_reviewer,
     disclosures_free_of_conflict_for,
@@ -336,6 +336,11 @@ def _decide(*, action: str, disclosure_id: int, actor: User, reason: str) -> Dis
         if action == "reject":
             record.decided_at = timezone.now()
             return ["decided_at"]
+        if action == "request_changes":
+            # The request is part of the review conversation, not only of the audit trail.
+            DisclosureComment.objects.create(
+                disclosure=record, author=actor, body=f"Changes requested: {reason.strip()}"
+            )
         return []
 
     disclosure = apply_transition(
