@@ -198,3 +198,64 @@ def disclosure_badge(disclosure: Disclosure) -> VerificationBadge | None:
         verdict=override.verdict if override else (recomputation.verdict if recomputation else ""),
         override_reason=override.reason if override else "",
     )
+
+
+def claim_deviation(disclosure: Disclosure, recomputed_tco2e: float | None) -> float | None:
+    """How far the claim lies from the recomputation, as a fraction (+0.5: 50% over).
+
+    The estimator's own figure when the mark's recomputation carries one (it compares a
+    market-based claim with the net figure); otherwise claimed over recomputed gross.
+    """
+    recomputation = disclosure.decision_recomputation
+    stored = ((recomputation.result or {}).get("deviation") or {}) if recomputation else {}
+    if isinstance(stored.get("tco2e"), int | float):
+        return float(stored["tco2e"])
+    claimed = disclosure.claim_tco2e
+    if claimed is None or not recomputed_tco2e:
+        return None
+    return claimed / recomputed_tco2e - 1
+
+
+def run_places(runs: Any) -> tuple[list[str], list[str]]:
+    """The accelerators and the places (country or cloud region) of a disclosure's runs."""
+    hardware: list[str] = []
+    places: list[str] = []
+    for run in runs if isinstance(runs, list) else []:
+        if not isinstance(run, dict):
+            continue
+        if run.get("accelerator") and run["accelerator"] not in hardware:
+            hardware.append(str(run["accelerator"]))
+        location = run.get("location") if isinstance(run.get("location"), dict) else {}
+        place = location.get("cloud_region") or location.get("country")
+        if place and place not in places:
+            places.append(str(place))
+    return hardware, places
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    disclosure: Disclosure
+    badge: VerificationBadge | None
+    recomputed_tco2e: float | None
+    claimed_tco2e: float | None
+    deviation: float | None
+    hardware: list[str]
+    places: list[str]
+
+
+def leaderboard_row(disclosure: Any) -> LeaderboardRow:
+    """One row of a `with_verification`-annotated queryset, as the leaderboard shows it."""
+    hardware, places = run_places(disclosure.runs)
+    return LeaderboardRow(
+        disclosure=disclosure,
+        badge=verification_badge(
+            state=disclosure.state,
+            verdict=disclosure.verified_verdict,
+            override_reason=disclosure.override_reason or "",
+        ),
+        recomputed_tco2e=disclosure.recomputed_tco2e,
+        claimed_tco2e=disclosure.claim_tco2e,
+        deviation=claim_deviation(disclosure, disclosure.recomputed_tco2e),
+        hardware=hardware,
+        places=places,
+    )

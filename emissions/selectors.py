@@ -7,9 +7,13 @@ person may see or review, so a conflict-of-interest rule cannot drift between th
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from emissions.models import (
     AWAITING_REVIEW_STATES,
@@ -50,17 +54,29 @@ FREE_MAIL_DOMAINS = frozenset(
 # Drafts are private to their author; withdrawn ones left review at the author's request.
 NOT_FOR_REVIEW = (DisclosureState.DRAFT, DisclosureState.WITHDRAWN)
 
-LEADERBOARD_SORTS: dict[str, tuple[str, ...]] = {
-    "tco2e": ("-claim_tco2e", "-id"),
-    "-tco2e": ("claim_tco2e", "-id"),
-    "energy": ("-claim_energy_kwh", "-id"),
-    "-energy": ("claim_energy_kwh", "-id"),
+# The leaderboard ranks by the registry's recomputed figure; the claim is shown beside it.
+LEADERBOARD_SORTS: dict[str, tuple[Any, ...]] = {
+    "tco2e": (F("recomputed_tco2e").desc(nulls_last=True), "-id"),
+    "-tco2e": (F("recomputed_tco2e").asc(nulls_last=True), "-id"),
+    "claimed": (F("claim_tco2e").desc(nulls_last=True), "-id"),
+    "-claimed": (F("claim_tco2e").asc(nulls_last=True), "-id"),
+    "energy": (F("claim_energy_kwh").desc(nulls_last=True), "-id"),
+    "-energy": (F("claim_energy_kwh").asc(nulls_last=True), "-id"),
     "date": ("-decided_at", "-id"),
     "-date": ("decided_at", "id"),
     "organisation": ("organisation", "model_name", "id"),
     "-organisation": ("-organisation", "model_name", "id"),
 }
 DEFAULT_LEADERBOARD_SORT = "tco2e"
+
+
+@dataclass(frozen=True)
+class LeaderboardFilters:
+    hardware: str = ""
+    region: str = ""
+    year: int | None = None
+    verdict: str = ""
+
 
 Viewer = User | AnonymousUser | None
 
@@ -149,10 +165,76 @@ def review_queue(reviewer: Viewer, *, assigned_only: bool = False) -> QuerySet[D
     )
 
 
-def disclosures_leaderboard(*, sort: str = DEFAULT_LEADERBOARD_SORT) -> QuerySet[Disclosure]:
-    """Verified disclosures in the order the leaderboard asked for (unknown sorts: default)."""
+def _latest_current(field: str) -> Subquery:
+    return Subquery(
+        Recomputation.objects.filter(disclosure=OuterRef("pk"), input_hash=OuterRef("input_hash"))
+        .order_by("-created_at", "-id")
+        .values(field)[:1]
+    )
+
+
+def with_verification(queryset: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
+    """Annotate what each verified mark rests on: `verified_verdict`, `recomputed_tco2e`
+    (gross, location-based) and `override_reason` (of a confirmed override, else None).
+
+    The recomputation the mark was given against; the newest one of the verified input for
+    disclosures verified before that was recorded.
+    """
+    confirmed = VerificationOverride.objects.filter(
+        disclosure=OuterRef("pk"), outcome=OverrideOutcome.CONFIRMED
+    )
+    return queryset.select_related("decision_recomputation").annotate(
+        verified_verdict=Coalesce(F("decision_recomputation__verdict"), _latest_current("verdict")),
+        recomputed_tco2e=Coalesce(
+            F("decision_recomputation__gross_tco2e"), _latest_current("gross_tco2e")
+        ),
+        override_reason=Subquery(confirmed.values("reason")[:1]),
+    )
+
+
+def disclosures_leaderboard(
+    *, sort: str = DEFAULT_LEADERBOARD_SORT, filters: LeaderboardFilters | None = None
+) -> QuerySet[Disclosure]:
+    """Verified disclosures, filtered and in the order the leaderboard asked for (unknown
+    sorts: the default, largest recomputed footprint first)."""
     order = LEADERBOARD_SORTS.get(sort, LEADERBOARD_SORTS[DEFAULT_LEADERBOARD_SORT])
-    return disclosures_public().select_related("venue").order_by(*order)
+    queryset = with_verification(disclosures_public().select_related("venue"))
+    filters = filters or LeaderboardFilters()
+    if filters.hardware:
+        queryset = queryset.filter(runs__contains=[{"accelerator": filters.hardware}])
+    if filters.region:
+        queryset = queryset.filter(
+            Q(runs__contains=[{"location": {"country": filters.region}}])
+            | Q(runs__contains=[{"location": {"cloud_region": filters.region}}])
+        )
+    if filters.year is not None:
+        queryset = queryset.filter(decided_at__year=filters.year)
+    if filters.verdict:
+        queryset = queryset.filter(verified_verdict=filters.verdict)
+    return queryset.order_by(*order)
+
+
+def leaderboard_filter_choices() -> dict[str, list[Any]]:
+    """The hardware, regions and years that occur among verified disclosures."""
+    hardware: set[str] = set()
+    regions: set[str] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT run->>'accelerator', run->'location'->>'country', "
+            "run->'location'->>'cloud_region' FROM emissions_disclosure d, "
+            "jsonb_array_elements(CASE WHEN jsonb_typeof(d.runs) = 'array' THEN d.runs "
+            "ELSE '[]'::jsonb END) AS run WHERE d.state = %s",
+            [DisclosureState.VERIFIED],
+        )
+        for accelerator, country, cloud_region in cursor.fetchall():
+            hardware.update(x for x in (accelerator,) if x)
+            regions.update(x for x in (country, cloud_region) if x)
+    years = disclosures_public().exclude(decided_at=None).dates("decided_at", "year", order="DESC")
+    return {
+        "hardware": sorted(hardware, key=str.casefold),
+        "regions": sorted(regions, key=str.casefold),
+        "years": [d.year for d in years],
+    }
 
 
 def verified_disclosures_for_entities(entity_ids: Iterable[int]) -> QuerySet[Disclosure]:

@@ -30,6 +30,14 @@ def humanise(value: Any) -> str:
 
 
 @register.filter
+def percent(value: Any) -> str:
+    """A deviation fraction as a signed whole percentage (+224%); a dash when unknown."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    return f"{value * 100:+.0f}%"
+
+
+@register.filter
 def kwh(value: Any) -> str:
     """Energy with a unit that keeps the number readable (kWh, MWh or GWh)."""
     if not isinstance(value, int | float) or not math.isfinite(value):
