@@ -15,6 +15,7 @@ from django.utils import timezone
 from emissions.exports.charts import Bar
 from emissions.exports.packet import AuditRow, ChecklistRow, FlagRow, PacketData, ReviewRow
 from emissions.models import Disclosure, Recomputation, Review
+from emissions.presentation import claim_deviation, disclosure_badge
 from emissions.selectors import disclosure_audit_trail, recomputation_current
 from emissions.venue_selectors import reviews_of
 
@@ -124,9 +125,15 @@ def _review_rows(reviews: Iterable[Review]) -> tuple[list[ReviewRow], list[Check
     return review_rows, checklist_rows
 
 
+def _evidence(disclosure: Disclosure) -> Recomputation | None:
+    """The recomputation a verified mark rests on; the newest one for the rest."""
+    return disclosure.decision_recomputation or recomputation_current(disclosure)
+
+
 def packet_data_for(disclosure: Disclosure) -> PacketData:
     """Everything one review packet shows about `disclosure`, read in a handful of queries."""
-    recomputation = recomputation_current(disclosure)
+    recomputation = _evidence(disclosure)
+    badge = disclosure_badge(disclosure)
     footprint = footprint_of(recomputation)
     reviews, checklist = _review_rows(reviews_of(disclosure=disclosure))
     audit = [
@@ -168,6 +175,7 @@ def packet_data_for(disclosure: Disclosure) -> PacketData:
         justification=disclosure.justification,
         footprint=footprint,
         verdict=recomputation.verdict if recomputation else "",
+        verification=badge.label if badge else "",
         flags=flags_of(recomputation),
         what_if=what_if_bars(footprint),
         checklist=checklist,
@@ -188,6 +196,8 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "organisation",
     "state",
     "verdict",
+    "verification",
+    "deviation_pct",
     "energy_kwh",
     "gross_tco2e",
     "net_tco2e",
@@ -215,6 +225,8 @@ class SummaryRow:
     organisation: str
     state: str
     verdict: str
+    verification: str
+    deviation_pct: float | None
     energy_kwh: float | None
     gross_tco2e: float | None
     net_tco2e: float | None
@@ -243,7 +255,11 @@ KWH_DIGITS, TCO2E_DIGITS = 1, 4
 
 def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
     for disclosure in disclosures:
-        recomputation = recomputation_current(disclosure)
+        recomputation = _evidence(disclosure)
+        badge = disclosure_badge(disclosure)
+        deviation = claim_deviation(
+            disclosure, recomputation.gross_tco2e if recomputation else None
+        )
         reviews = list(
             Review.objects.filter(assignment__disclosure=disclosure).order_by("submitted_at", "id")
         )
@@ -258,6 +274,8 @@ def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
             organisation=disclosure.organisation,
             state=disclosure.state,
             verdict=recomputation.verdict if recomputation else "",
+            verification=badge.label if badge else "",
+            deviation_pct=None if deviation is None else round(deviation * 100, 1),
             energy_kwh=_figure(recomputation, "energy_kwh", KWH_DIGITS),
             gross_tco2e=_figure(recomputation, "gross_tco2e", TCO2E_DIGITS),
             net_tco2e=_figure(recomputation, "net_tco2e", TCO2E_DIGITS),

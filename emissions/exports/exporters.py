@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from emissions.exports.collect import SUMMARY_FIELDS, packet_data_for, summary_rows
 from emissions.exports.formatting import number
-from emissions.exports.packet import PacketData, render_packet
+from emissions.exports.packet import PacketData, render_packet, verdict_label
 from emissions.exports.pdf import render_pdf
 from emissions.exports.registry import Exporter, ExportOptions, register
 from emissions.exports.safety import csv_writer
-from emissions.models import Disclosure, Venue
+from emissions.models import Disclosure, DisclosureState, Venue
 from emissions.venue_selectors import venue_papers
 
 
@@ -178,8 +178,11 @@ def cover_pdf(cover: CoverData, *, page_size: str) -> bytes:
     counts: dict[str, int] = {}
     rows = [dict(row) for row in cover.rows]
     for row in rows:
-        counts[row["state"]] = counts.get(row["state"], 0) + 1
+        state = DisclosureState(row["state"]).label
+        counts[state] = counts.get(state, 0) + 1
         row["gross"] = number(row["gross_tco2e"])
+        row["verdict_label"] = verdict_label(row["verdict"]) if row["verdict"] else "–"
+        row["state_label"] = DisclosureState(row["state"]).label
         row["range"] = (
             f"{number(row['low_tco2e'])}–{number(row['high_tco2e'])}"
             if row["low_tco2e"] is not None

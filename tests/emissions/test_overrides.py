@@ -331,3 +331,17 @@ class TestReviewPage:
         assert "Cannot verify: the registry&#x27;s recomputation finds a major" in (
             response.content.decode()
         )
+
+
+def test_the_packet_and_the_summaries_say_what_the_page_says(world, pending):
+    from emissions.exports.collect import packet_data_for, summary_rows
+    from emissions.exports.packet import packet_html
+
+    verified = act(world, "confirm_override", pending, "chair")
+    label = f"Accepted despite a major discrepancy (override: {REASON})"
+    (row,) = summary_rows([verified])
+    assert (row.verification, row.verdict, row.deviation_pct) == (label, "major_discrepancy", 50.5)
+    packet = packet_data_for(verified)
+    assert packet.verification == label
+    html = packet_html(packet)
+    assert escape(label) in html and "Major discrepancy" in html
