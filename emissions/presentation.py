@@ -25,7 +25,7 @@ ACTION_LABELS = {
     "amend": "Amendment started",
     "submit": "Submitted for review",
     "withdraw": "Withdrawn",
-    "claim": "Claimed by a reviewer",
+    "claim": "Taken by a reviewer",
     "assign": "Assigned to a reviewer",
     "release": "Returned to the queue",
     "request_changes": "Changes requested",
@@ -258,4 +258,16 @@ def leaderboard_row(disclosure: Any) -> LeaderboardRow:
         deviation=claim_deviation(disclosure, disclosure.recomputed_tco2e),
         hardware=hardware,
         places=places,
+    )
+
+
+WARNING_SEVERITIES = frozenset({"minor", "major", "critical"})
+
+
+def warning_count(flags: Any) -> int:
+    """How many of the estimator's flags are warnings (its "agrees" notes are severity info)."""
+    if not isinstance(flags, list):
+        return 0
+    return sum(
+        1 for flag in flags if isinstance(flag, dict) and flag.get("severity") in WARNING_SEVERITIES
     )

@@ -12,8 +12,20 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs, Cast, Coalesce
 
 from emissions.models import (
     AWAITING_REVIEW_STATES,
@@ -163,6 +175,38 @@ def review_queue(reviewer: Viewer, *, assigned_only: bool = False) -> QuerySet[D
     return queue.select_related("owner", "assigned_reviewer", "venue").order_by(
         "state", "submitted_at", "id"
     )
+
+
+# Worst first: what most needs a reviewer's eyes. No recomputation yet sorts last.
+VERDICT_SEVERITY = {
+    "implausible": 0,
+    "major_discrepancy": 1,
+    "insufficient_data": 2,
+    "minor_discrepancy": 3,
+    "consistent": 4,
+}
+QUEUE_SORTS = ("severity", "age", "deviation")
+
+
+def review_queue_for_triage(reviewer: Viewer, *, sort: str = "severity") -> QuerySet[Disclosure]:
+    """`review_queue` with the newest recomputation's verdict, gross tCO2e, deviation and flags
+    (`triage_*`), sorted by severity (worst verdict, then oldest), age or |deviation|."""
+    queue = review_queue(reviewer).annotate(
+        triage_verdict=_latest_current("verdict"),
+        triage_gross_tco2e=_latest_current("gross_tco2e"),
+        triage_deviation=Cast(_latest_current("result__deviation__tco2e"), FloatField()),
+        triage_flags=_latest_current("flags"),
+        triage_severity=Case(
+            *(When(triage_verdict=v, then=Value(rank)) for v, rank in VERDICT_SEVERITY.items()),
+            default=Value(len(VERDICT_SEVERITY)),
+            output_field=IntegerField(),
+        ),
+    )
+    if sort == "age":
+        return queue.order_by("submitted_at", "id")
+    if sort == "deviation":
+        return queue.order_by(Abs("triage_deviation").desc(nulls_last=True), "submitted_at", "id")
+    return queue.order_by("triage_severity", "submitted_at", "id")
 
 
 def _latest_current(field: str) -> Subquery:

@@ -114,7 +114,7 @@ DISCLOSURE_WORKFLOW = TransitionTable.of(
         _is_owner,
         label="Withdraw",
     ),
-    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _may_review, label="Claim"),
+    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _may_review, label="Take it"),
     Transition(
         "assign",
         frozenset({S.SUBMITTED, S.IN_REVIEW}),
