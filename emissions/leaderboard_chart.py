@@ -17,11 +17,11 @@ from django.utils.safestring import SafeString, mark_safe
 
 from emissions.charts import format_tco2e
 
-WIDTH = 640
+WIDTH = 480
 PAD_X = 8
-ROW_HEIGHT = 44
+ROW_HEIGHT = 40
 AXIS_HEIGHT = 22
-MAX_LABEL_CHARS = 70
+MAX_LABEL_CHARS = 34
 
 
 @dataclass(frozen=True)
