@@ -188,6 +188,9 @@ CELERY_IMPORTS = ["emissions.tasks_exports"]
 # its PDF packets (a Celery prefork child always renders in-process).
 EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
 EXPORT_PACKET_WORKERS = env_int("EXPORT_PACKET_WORKERS", 1, minimum=1)
+# With no broker (eager Celery) a ZIP is built in a background thread, so the chair's request
+# returns at once and the progress page polls; off, it is built inside the request.
+EXPORT_BUILD_IN_THREAD = env_bool("EXPORT_BUILD_IN_THREAD", True)
 
 # --- Search -------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")

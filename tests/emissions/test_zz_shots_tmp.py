@@ -1,8 +1,9 @@
 import pytest
+
+from emissions.models import Recomputation
+from emissions.services.workflow import disclosure_transition
 from tests.emissions.conftest import make_disclosure
 from tests.emissions.test_browser import log_in
-from emissions.services.workflow import disclosure_transition
-from emissions.models import Recomputation
 from tests.factories.emissions import DisclosureFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

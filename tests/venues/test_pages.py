@@ -111,8 +111,9 @@ def test_an_import_with_bad_rows_lists_them_and_imports_nothing(
 
 
 def test_the_chair_builds_and_downloads_the_packet_zip(  # noqa: ANN001
-    client, venue, world, submitted, exports_root, django_capture_on_commit_callbacks
+    client, venue, world, submitted, exports_root, django_capture_on_commit_callbacks, settings
 ) -> None:
+    settings.EXPORT_BUILD_IN_THREAD = False  # built in the request, so the test sees it done
     client.force_login(world.chair)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
