@@ -15,7 +15,7 @@ from django.utils import timezone
 from emissions.exports.charts import Bar
 from emissions.exports.packet import AuditRow, ChecklistRow, FlagRow, PacketData, ReviewRow
 from emissions.models import Disclosure, Recomputation, Review
-from emissions.presentation import claim_deviation, disclosure_badge
+from emissions.presentation import claim_deviation, disclosure_badge, warning_count
 from emissions.selectors import disclosure_audit_trail, recomputation_current
 from emissions.venue_selectors import reviews_of
 
@@ -207,6 +207,7 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "claimed_tco2e",
     "claim_basis",
     "flags",
+    "warnings",
     "reviewers",
     "recommendations",
     "mean_completeness",
@@ -236,6 +237,7 @@ class SummaryRow:
     claimed_tco2e: float | None
     claim_basis: str
     flags: list[str]
+    warnings: int
     reviewers: int
     recommendations: list[str]
     mean_completeness: float | None
@@ -285,6 +287,7 @@ def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
             claimed_tco2e=disclosure.claim_tco2e,
             claim_basis=disclosure.claim_basis,
             flags=[f.code for f in flags_of(recomputation)],
+            warnings=warning_count(recomputation.flags if recomputation else []),
             reviewers=assigned,
             recommendations=[r.recommendation for r in reviews],
             mean_completeness=round(sum(scores) / len(scores), 2) if scores else None,
