@@ -22,6 +22,8 @@ from emissions.forms import (
     RunForm,
     RunFormSet,
     accelerator_names,
+    cloud_region_names,
+    country_options,
 )
 from emissions.models import Disclosure
 from emissions.presentation import may_follow_review
@@ -57,11 +59,30 @@ def _attach_errors(form: DisclosureForm, runs: Any, error: ValidationError) -> N
             if match and int(match.group(1)) < len(runs.forms):
                 run_form = runs.forms[int(match.group(1))]
                 name = match.group(2)
-                run_form.add_error(name if name in run_form.fields else None, message)
+                run_form.add_error(name if name in run_form.fields else None, worded(message))
             elif key in form.fields:
                 form.add_error(key, message)
             else:
                 form.add_error(None, f"{key}: {message}" if key != "__all__" else message)
+
+
+def worded(message: str) -> str:
+    """The estimator's "unknown accelerator 'A100'; did you mean ..." as a sentence."""
+    head, _, tail = message.partition("; ")
+    sentence = head[:1].upper() + head[1:]
+    return f"{sentence}: {tail}" if tail else sentence
+
+
+def _at_field(runs: Any, error: EstimatorInputError) -> str:
+    """Put an estimator refusal at the run field it names; the notice for the preview."""
+    match = RUN_ERROR.match(error.field)
+    if match and int(match.group(1)) < len(runs.forms):
+        run_form = runs.forms[int(match.group(1))]
+        name = match.group(2)
+        if name in run_form.fields:
+            run_form.add_error(name, worded(error.message))
+            return f"Run {int(match.group(1)) + 1}: {worded(error.message)}"
+    return str(error)
 
 
 def _with_extra_run(data: QueryDict) -> QueryDict:
@@ -97,7 +118,7 @@ def _editor(
                         },
                     )
                 except EstimatorInputError as error:
-                    preview_error = str(error)
+                    preview_error = _at_field(runs, error)
             else:
                 saved = _save(request, form, runs, fields, disclosure)
                 if saved is not None:
@@ -121,6 +142,8 @@ def _editor(
             "preview": preview,
             "preview_error": preview_error,
             "accelerators": accelerator_names(),
+            "countries": country_options(),
+            "cloud_regions": cloud_region_names(),
         },
     )
 

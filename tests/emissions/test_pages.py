@@ -92,7 +92,28 @@ def test_it_shows_the_estimators_error_next_to_the_run_field(as_researcher):
     response = as_researcher.post("/disclosures/new/", data)
     run_errors = response.context["runs"].forms[0].errors
     assert list(run_errors) == ["country"]
-    assert "unknown country 'ATLANTIS'" in run_errors["country"][0]
+    assert run_errors["country"][0].startswith("Unknown country 'ATLANTIS': ")
+
+
+def test_it_words_an_unknown_accelerator_at_its_field_with_suggestions(as_researcher):
+    data = form_data(
+        preview="1",
+        **{"runs-0-accelerator": "A100", "runs-0-power_w": "", "runs-0-power_basis": ""},
+    )
+    del data["save"]
+    response = as_researcher.post("/disclosures/new/", data)
+    (message,) = response.context["runs"].forms[0].errors["accelerator"]
+    assert message.startswith("Unknown accelerator 'A100': did you mean ")
+    assert "'A100-40GB'" in message and "'A100-80GB'" in message
+    assert response.context["preview_error"] == f"Run 1: {message}"
+
+
+def test_the_form_marks_what_submitting_requires_and_offers_catalog_lists(as_researcher):
+    page = as_researcher.get("/disclosures/new/").content.decode()
+    claim = page[page.index('for="id_claim_tco2e"') :][:120]
+    assert 'class="required"' in claim
+    assert '<datalist id="countries">' in page and '<option value="FRA">France</option>' in page
+    assert 'list="countries"' in page and 'list="cloud-regions"' in page
 
 
 def test_it_saves_and_submits_in_one_go(as_researcher, django_capture_on_commit_callbacks):
