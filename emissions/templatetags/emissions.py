@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django import template
 
 from emissions.charts import format_tco2e
+from emissions.planning import readable_time
 from emissions.selectors import verified_disclosures_for_entities
 from incidents.models import Entity, EntityRole, Incident
 
@@ -27,6 +29,16 @@ def tco2e(value: Any) -> str:
 def humanise(value: Any) -> str:
     """``minor_discrepancy`` -> ``minor discrepancy``."""
     return str(value).replace("_", " ")
+
+
+@register.filter
+def readable(value: Any) -> str:
+    """An ISO timestamp as ``Tue 3 Mar 2026, 16:15 UTC``; the value itself if it is not one."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return readable_time(moment) if moment.tzinfo else str(value)
 
 
 @register.filter
