@@ -263,7 +263,11 @@ class ImportForm(forms.Form):
 
     kind = forms.ChoiceField(choices=KINDS, widget=forms.RadioSelect, initial="codecarbon")
     file = forms.FileField(help_text=f"At most {IMPORT_MAX_BYTES // 1024} KB")
-    model_name = forms.CharField(max_length=200)
+    model_name = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Left blank: the CodeCarbon project_name of the file",
+    )
     organisation = forms.CharField(max_length=200, required=False)
 
     def clean_file(self) -> bytes:

@@ -169,6 +169,7 @@ def from_codecarbon_csv(text: str, *, catalog: Catalog | None = None) -> Importe
     warnings = _Warnings()
     energy_total, emissions_total, emissions_missing, rows = 0.0, 0.0, False, 0
     seen: set[str] = set()
+    projects: list[str] = []
     try:
         for values in reader:
             line = reader.line_num
@@ -180,6 +181,9 @@ def from_codecarbon_csv(text: str, *, catalog: Catalog | None = None) -> Importe
                 )
             row = dict(zip(header, values, strict=True))
             run, energy, emissions_kg = _run(row, line, catalog, warnings)
+            project = _text(row, "project_name")
+            if project and project not in projects:
+                projects.append(project)
             rows += 1
             energy_total += energy
             if emissions_kg is None:
@@ -208,4 +212,6 @@ def from_codecarbon_csv(text: str, *, catalog: Catalog | None = None) -> Importe
         "rows": rows,
     }
     disclosure = DisclosureInput(runs=tuple(runs))
-    return ImportedDisclosure("codecarbon", disclosure, totals, warnings.render())
+    # The project name is what CodeCarbon users call the model: it prefills the disclosure's.
+    metadata = {"project_name": projects[0]} if projects else {}
+    return ImportedDisclosure("codecarbon", disclosure, totals, warnings.render(), metadata)

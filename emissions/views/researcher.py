@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from emissions.charts import Bar, bar_chart_svg
 from emissions.estimator import EstimatorInputError
 from emissions.forms import (
     CommentForm,
@@ -233,8 +234,41 @@ def disclosure_import(request: HttpRequest) -> HttpResponse:
             for warning in result.warnings:
                 messages.warning(request, warning)
             messages.success(request, "Imported as a draft: check the runs and the claim.")
-            return redirect("emissions:edit", pk=result.disclosure.pk)
+            return redirect("emissions:imported", pk=result.disclosure.pk)
     return render(request, "emissions/import.html", {"form": form})
+
+
+SUMMARY_CHART_RUNS = 12
+
+
+@login_required
+def disclosure_imported(request: HttpRequest, pk: int) -> HttpResponse:
+    """What an import brought in, summed up (runs, totals, a chart), before the full form."""
+    disclosure = owned_disclosure_or_404(request, pk)
+    runs = [r for r in disclosure.runs if isinstance(r, dict)]
+    by_energy = sorted(runs, key=lambda r: float(r.get("energy_kwh") or 0), reverse=True)
+    chart = bar_chart_svg(
+        [
+            Bar(str(r.get("name") or f"run {i + 1}"), float(r.get("energy_kwh") or 0), "actual")
+            for i, r in enumerate(by_energy[:SUMMARY_CHART_RUNS])
+        ],
+        title="Energy of each imported run",
+        description="Facility energy of the largest imported runs, in kWh.",
+        unit_format=lambda value: f"{value:.3g} kWh",
+    )
+    places = sorted({str((r.get("location") or {}).get("country") or "") for r in runs} - {""})
+    return render(
+        request,
+        "emissions/import_summary.html",
+        {
+            "disclosure": disclosure,
+            "runs": runs,
+            "hours": sum(float(r.get("hours") or 0) for r in runs),
+            "places": places,
+            "chart": chart if runs else None,
+            "more": max(len(runs) - SUMMARY_CHART_RUNS, 0),
+        },
+    )
 
 
 @login_required

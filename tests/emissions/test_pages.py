@@ -11,6 +11,7 @@ from tests.factories.emissions import DisclosureFactory
 from tests.factories.incidents import EntityFactory, IncidentFactory
 
 CODECARBON_SAMPLE = Path("/work/shared/reference/codecarbon-sample/emissions.csv")
+CODECARBON_V1 = Path(__file__).parent / "estimator" / "data" / "codecarbon_v1.csv"
 
 
 def form_data(**overrides):
@@ -156,9 +157,24 @@ def test_it_imports_a_codecarbon_file_into_a_draft(as_researcher):
     )
     disclosure = Disclosure.objects.get()
     assert (response["Location"], disclosure.tool_name) == (
-        f"/disclosures/{disclosure.pk}/edit/",
+        f"/disclosures/{disclosure.pk}/imported/",
         "CodeCarbon",
     )
+
+
+def test_the_import_shows_a_summary_and_names_the_model_after_the_project(as_researcher):
+    upload = SimpleUploadedFile("emissions.csv", CODECARBON_V1.read_bytes())
+    response = as_researcher.post(
+        "/disclosures/import/", {"kind": "codecarbon", "file": upload}, follow=True
+    )
+    disclosure = Disclosure.objects.get()
+    page = response.content.decode()
+    assert disclosure.model_name == "resnet-sweep"
+    assert "<dt>Runs</dt><dd>2</dd>" in page  # the third row has no positive energy
+    assert "<dd>0.329 kWh</dd>" in page  # rounded, not 0.3285
+    assert "<dd>0.125 kg CO2e</dd>" in page
+    assert page.count('class="chart-bar chart-bar-actual"') == 2
+    assert f'href="/disclosures/{disclosure.pk}/edit/"' in page
 
 
 def test_it_refuses_an_oversized_upload(as_researcher):
