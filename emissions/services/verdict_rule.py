@@ -15,7 +15,6 @@ the same rule and say the same words when they refuse:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from emissions.models import Disclosure, Recomputation, Verdict
 from emissions.selectors import disclosure_pending_override, recomputation_for_catalog
@@ -122,15 +121,3 @@ def confirm_override_refusal(actor: User | None, disclosure: Disclosure) -> str:
         )
     return ""
 
-
-def refusal_data(disclosure: Disclosure) -> dict[str, Any]:
-    """What the audit event of a decision records about the evidence it rested on."""
-    evidence = decision_evidence(disclosure)
-    recomputation = evidence.recomputation
-    if recomputation is None:
-        return {}
-    return {
-        "recomputation": recomputation.pk,
-        "verdict": recomputation.verdict,
-        "catalog_version": recomputation.catalog_version,
-    }
