@@ -120,4 +120,3 @@ def confirm_override_refusal(actor: User | None, disclosure: Disclosure) -> str:
             "reviewer decides again"
         )
     return ""
-
