@@ -22,7 +22,7 @@ from emissions.presentation import (
     disclosure_badge,
     explained_flags,
 )
-from emissions.selectors import recomputation_current
+from emissions.selectors import disclosure_pending_override, recomputation_current
 from emissions.services.assignment import (
     AssignmentRefused,
     assignment_add,
@@ -125,6 +125,7 @@ def _paper_numbers(disclosure: Disclosure) -> dict[str, Any]:
             disclosure, recomputation.gross_tco2e if recomputation else None
         ),
         "badge": disclosure_badge(disclosure),
+        "pending_override": disclosure_pending_override(disclosure),
     }
 
 

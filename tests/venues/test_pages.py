@@ -180,3 +180,22 @@ def test_the_dashboard_uses_human_labels_and_counts_warnings_only(  # noqa: ANN0
     assert "<td>-11%</td>\n      <td>1</td>\n      <td>0 / 1</td>" in row  # one warning
     assert "Reviews written</dt><dd>0 of 1 assigned (1 due" in page
     assert "Papers short of reviewers" in page
+
+
+def test_the_chairs_paper_page_points_to_a_pending_override(client, venue, world) -> None:  # noqa: ANN001
+    from emissions.models import VerificationOverride
+
+    paper = DisclosureFactory(
+        owner=world.researcher, venue=venue, venue_submission_id="7", state="override_pending"
+    )
+    VerificationOverride.objects.create(
+        disclosure=paper,
+        recomputation=RecomputationFactory(disclosure=paper),
+        verdict="major_discrepancy",
+        reason="Metered on a second cluster.",
+        requested_by=world.reviewer,
+    )
+    client.force_login(world.chair)
+    page = client.get(reverse("venues:paper", args=[venue.slug, paper.pk])).content.decode()
+    assert "accepted it despite major discrepancy" in page
+    assert "confirm or decline the override" in page
