@@ -63,15 +63,20 @@ def leaderboard_log_svg(points: Sequence[LeaderboardPoint]) -> SafeString:
         "on a logarithmic axis (each gridline is ten times the one before). The dark tick on a "
         "bar marks the researchers' claim.</desc>",
     ]
+    # Every decade gets a gridline; past five decades every other one a label, so they fit.
+    label_every = 2 if high - low > 5 else 1
     for decade in range(low, high + 1):
         gx = x(10.0**decade)
         parts.append(
             f'<line class="chart-grid" x1="{gx:.1f}" y1="{AXIS_HEIGHT - 4}" x2="{gx:.1f}" '
             f'y2="{height}"/>'
-            f'<text class="chart-axis" x="{gx:.1f}" y="{AXIS_HEIGHT - 8}" '
-            f'text-anchor="{"start" if decade == low else "end" if decade == high else "middle"}"'
-            f">{escape(format_tco2e(10.0**decade))}</text>"
         )
+        if (decade - low) % label_every == 0:
+            anchor = "start" if decade == low else "end" if decade == high else "middle"
+            parts.append(
+                f'<text class="chart-axis" x="{gx:.1f}" y="{AXIS_HEIGHT - 8}" '
+                f'text-anchor="{anchor}">{escape(format_tco2e(10.0**decade))}</text>'
+            )
     for row, point in enumerate(points):
         y = AXIS_HEIGHT + row * ROW_HEIGHT
         label = point.label
