@@ -11,7 +11,8 @@ from django import template
 
 from emissions.charts import format_tco2e
 from emissions.planning import readable_time
-from emissions.selectors import verified_disclosures_for_entities
+from emissions.presentation import LeaderboardRow, leaderboard_row
+from emissions.selectors import verified_disclosures_for_entities, with_verification
 from incidents.models import Entity, EntityRole, Incident
 
 register = template.Library()
@@ -65,7 +66,7 @@ def kwh(value: Any) -> str:
 def footprints_for_entities(entities: Iterable[Entity]) -> dict[str, Any]:
     """Verified training footprints of these AI systems (renders nothing when none)."""
     ids = [entity.pk for entity in entities]
-    return {"disclosures": list(verified_disclosures_for_entities(ids)) if ids else []}
+    return {"rows": _footprint_rows(ids)}
 
 
 @register.inclusion_tag("emissions/_footprints_for_entities.html")
@@ -76,4 +77,13 @@ def footprints_for_incident(incident: Incident) -> dict[str, Any]:
             "entity_id", flat=True
         )
     )
-    return {"disclosures": list(verified_disclosures_for_entities(ids)) if ids else []}
+    return {"rows": _footprint_rows(ids)}
+
+
+def _footprint_rows(entity_ids: list[int]) -> list[LeaderboardRow]:
+    """The leaderboard's reading of each footprint: recomputed, claimed, what was verified."""
+    if not entity_ids:
+        return []
+    return [
+        leaderboard_row(d) for d in with_verification(verified_disclosures_for_entities(entity_ids))
+    ]
