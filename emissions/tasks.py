@@ -49,5 +49,6 @@ def recompute_disclosure(disclosure_id: int) -> int | None:
 
 @shared_task
 def sweep_stuck_disclosures(limit: int = 500) -> int:
-    """Periodic: enqueue again the recomputations whose task died or was lost."""
+    """Periodic: enqueue again the recomputations whose task died or was lost, and those of
+    disclosures whose recomputation predates the current catalog (review waits for them)."""
     return disclosure_recomputations_sweep(limit=limit)

@@ -216,6 +216,9 @@ EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
 EXPORT_PACKET_WORKERS = env_int("EXPORT_PACKET_WORKERS", 1, minimum=1)
 # A build writes a heartbeat per packet; a running job silent this long lost its worker.
 EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", 300, minimum=30)
+# With no broker (eager Celery) a ZIP is built in a background thread, so the chair's request
+# returns at once and the progress page polls; off, it is built inside the request.
+EXPORT_BUILD_IN_THREAD = env_bool("EXPORT_BUILD_IN_THREAD", True)
 
 # --- Search -------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")

@@ -24,7 +24,7 @@ from emissions.models import (
     Recomputation,
 )
 from emissions.models.disclosure import venue_model
-from emissions.presentation import audit_rows
+from emissions.presentation import audit_rows, disclosure_badge
 from emissions.selectors import recomputation_current
 from emissions.services.disclosures import linked_systems_from_slugs
 from registry.api_conventions import ErrorSerializer
@@ -104,6 +104,13 @@ class AuditRowSerializer(serializers.Serializer):
     reason = StrictCharField()
 
 
+class VerificationSerializer(serializers.Serializer):
+    label = StrictCharField(help_text='What was verified, e.g. "Verified: consistent"')
+    tone = StrictCharField(help_text="consistent, minor, override or unchecked")
+    verdict = StrictCharField(help_text="The recomputation verdict the mark rests on")
+    override_reason = StrictCharField(help_text="Why it was accepted despite the verdict")
+
+
 class DisclosureSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -138,12 +145,14 @@ class DisclosureSerializer(serializers.ModelSerializer):
     recomputation_pending = serializers.SerializerMethodField()
     audit = serializers.SerializerMethodField()
     superseded_by = serializers.SerializerMethodField()
+    verification = serializers.SerializerMethodField()
 
     class Meta:
         model = Disclosure
         fields = [
             "id",
             "state",
+            "verification",
             "version",
             "supersedes",
             "superseded_by",
@@ -211,6 +220,11 @@ class DisclosureSerializer(serializers.ModelSerializer):
     def get_audit(self, disclosure: Disclosure) -> list[dict[str, Any]]:
         viewer = self.context["request"].user
         return AuditRowSerializer(audit_rows(disclosure, viewer=viewer), many=True).data
+
+    @extend_schema_field(VerificationSerializer(allow_null=True))
+    def get_verification(self, disclosure: Disclosure) -> dict[str, Any] | None:
+        badge = disclosure_badge(disclosure)
+        return VerificationSerializer(badge).data if badge is not None else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_superseded_by(self, disclosure: Disclosure) -> int | None:

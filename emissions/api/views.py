@@ -61,6 +61,12 @@ ACTION_DOCS = {
     "request_changes": "The assigned reviewer or a chair returns it to the owner (reason).",
     "verify": "The assigned reviewer or a chair gives the verified mark (reason).",
     "reject": "The assigned reviewer or a chair refuses it for good (reason).",
+    "override": "The assigned reviewer or a chair accepts it despite a major discrepancy, an "
+    "implausible claim or insufficient data (reason); nothing is published until confirmed.",
+    "confirm_override": "A chair of its venue or an editor (not the one who overrode) confirms "
+    "the override: the disclosure is verified.",
+    "decline_override": "A chair of its venue or an editor declines the override (reason): "
+    "back to review.",
 }
 
 
@@ -274,6 +280,9 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     request_changes = _workflow_action("request_changes", url_path="request-changes")
     verify = _workflow_action("verify")
     reject = _workflow_action("reject")
+    override = _workflow_action("override")
+    confirm_override = _workflow_action("confirm_override", url_path="confirm-override")
+    decline_override = _workflow_action("decline_override", url_path="decline-override")
 
 
 class DisclosureAssignView(JSONOnly, APIView):

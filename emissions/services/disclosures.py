@@ -363,6 +363,8 @@ def _imported(*, owner: User, fields: DisclosureFields, kind: str, text: str) ->
         "method": Method.TOOL if kind == "codecarbon" else Method.ESTIMATED,
         **fields,
     }
+    if not str(values.get("model_name") or "").strip():
+        values["model_name"] = str(imported.metadata.get("project_name") or "Imported model")
     if kind == "codecarbon":
         values.setdefault("tool_name", "CodeCarbon")
         version = imported.metadata.get("codecarbon_version")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from emissions.models import Disclosure
 from emissions.selectors import disclosures_awaiting_recomputation
+from emissions.services.recomputation import catalog_version_current
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,10 @@ def disclosures_with_lost_recomputation(*, now: datetime | None = None) -> Query
     never_started = Q(
         recompute_started_at__isnull=True, recompute_queued_at__lt=now - QUEUED_STALE_AFTER
     )
-    return disclosures_awaiting_recomputation().filter(died | never_published | never_started)
+    # A recomputation under an older catalog counts as missing: verification waits for one
+    # under the current catalog, so the sweep asks for it.
+    awaiting = disclosures_awaiting_recomputation(catalog_version_current())
+    return awaiting.filter(died | never_published | never_started)
 
 
 def disclosure_recomputations_sweep(*, limit: int = 500) -> int:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from emissions.charts import what_if_bars
 from emissions.models import Disclosure, Recomputation
+from emissions.presentation import claim_deviation, disclosure_badge, warning_count
 from emissions.selectors import disclosure_audit_trail, recomputation_current
 from venues.exports.packet import AuditRow, ChecklistRow, FlagRow, PacketData, ReviewRow
 from venues.models import Review
@@ -100,9 +101,15 @@ def _review_rows(reviews: Iterable[Review]) -> tuple[list[ReviewRow], list[Check
     return review_rows, checklist_rows
 
 
+def _evidence(disclosure: Disclosure) -> Recomputation | None:
+    """The recomputation a verified mark rests on; the newest one for the rest."""
+    return disclosure.decision_recomputation or recomputation_current(disclosure)
+
+
 def packet_data_for(disclosure: Disclosure) -> PacketData:
     """Everything one review packet shows about `disclosure`, read in a handful of queries."""
-    recomputation = recomputation_current(disclosure)
+    recomputation = _evidence(disclosure)
+    badge = disclosure_badge(disclosure)
     footprint = footprint_of(recomputation)
     reviews, checklist = _review_rows(reviews_of(disclosure=disclosure))
     audit = [
@@ -144,6 +151,7 @@ def packet_data_for(disclosure: Disclosure) -> PacketData:
         justification=disclosure.justification,
         footprint=footprint,
         verdict=recomputation.verdict if recomputation else "",
+        verification=badge.label if badge else "",
         flags=flags_of(recomputation),
         what_if=what_if_bars(footprint.get("what_if")),
         checklist=checklist,
@@ -164,6 +172,8 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "organisation",
     "state",
     "verdict",
+    "verification",
+    "deviation_pct",
     "energy_kwh",
     "gross_tco2e",
     "net_tco2e",
@@ -173,6 +183,7 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "claimed_tco2e",
     "claim_basis",
     "flags",
+    "warnings",
     "reviewers",
     "recommendations",
     "mean_completeness",
@@ -191,6 +202,8 @@ class SummaryRow:
     organisation: str
     state: str
     verdict: str
+    verification: str
+    deviation_pct: float | None
     energy_kwh: float | None
     gross_tco2e: float | None
     net_tco2e: float | None
@@ -200,6 +213,7 @@ class SummaryRow:
     claimed_tco2e: float | None
     claim_basis: str
     flags: list[str]
+    warnings: int
     reviewers: int
     recommendations: list[str]
     mean_completeness: float | None
@@ -219,7 +233,11 @@ KWH_DIGITS, TCO2E_DIGITS = 1, 4
 
 def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
     for disclosure in disclosures:
-        recomputation = recomputation_current(disclosure)
+        recomputation = _evidence(disclosure)
+        badge = disclosure_badge(disclosure)
+        deviation = claim_deviation(
+            disclosure, recomputation.gross_tco2e if recomputation else None
+        )
         reviews = list(
             Review.objects.filter(assignment__disclosure=disclosure).order_by("submitted_at", "id")
         )
@@ -234,6 +252,8 @@ def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
             organisation=disclosure.organisation,
             state=disclosure.state,
             verdict=recomputation.verdict if recomputation else "",
+            verification=badge.label if badge else "",
+            deviation_pct=None if deviation is None else round(deviation * 100, 1),
             energy_kwh=_figure(recomputation, "energy_kwh", KWH_DIGITS),
             gross_tco2e=_figure(recomputation, "gross_tco2e", TCO2E_DIGITS),
             net_tco2e=_figure(recomputation, "net_tco2e", TCO2E_DIGITS),
@@ -243,6 +263,7 @@ def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
             claimed_tco2e=disclosure.claim_tco2e,
             claim_basis=disclosure.claim_basis,
             flags=[f.code for f in flags_of(recomputation)],
+            warnings=warning_count(recomputation.flags if recomputation else []),
             reviewers=assigned,
             recommendations=[r.recommendation for r in reviews],
             mean_completeness=round(sum(scores) / len(scores), 2) if scores else None,

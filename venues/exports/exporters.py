@@ -19,11 +19,11 @@ from typing import Any, BinaryIO
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from emissions.models import Disclosure
+from emissions.models import Disclosure, DisclosureState
 from registry.spreadsheet import csv_writer
 from venues.exports.collect import SUMMARY_FIELDS, packet_data_for, summary_rows
 from venues.exports.formatting import number
-from venues.exports.packet import PacketData, render_packet
+from venues.exports.packet import PacketData, render_packet, verdict_label
 from venues.exports.pdf import render_pdf
 from venues.exports.registry import Exporter, ExportOptions, file_stem, register
 from venues.models import Venue
@@ -179,8 +179,11 @@ def cover_pdf(cover: CoverData, *, paper_size: str) -> bytes:
     counts: dict[str, int] = {}
     rows = [dict(row) for row in cover.rows]
     for row in rows:
-        counts[row["state"]] = counts.get(row["state"], 0) + 1
+        state = DisclosureState(row["state"]).label
+        counts[state] = counts.get(state, 0) + 1
         row["gross"] = number(row["gross_tco2e"])
+        row["verdict_label"] = verdict_label(row["verdict"]) if row["verdict"] else "–"
+        row["state_label"] = DisclosureState(row["state"]).label
         row["range"] = (
             f"{number(row['low_tco2e'])}–{number(row['high_tco2e'])}"
             if row["low_tco2e"] is not None

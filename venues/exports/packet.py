@@ -13,6 +13,7 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from emissions.charts import Bar
+from emissions.models import Verdict
 from venues.exports.charts import svg_data_url, what_if_svg
 from venues.exports.formatting import number
 from venues.exports.pdf import PaperSize, render_pdf
@@ -76,6 +77,8 @@ class PacketData:
     justification: str = ""
     footprint: dict[str, Any] = field(default_factory=dict)
     verdict: str = ""
+    # The public badge's words ("Verified: consistent", "Accepted despite ..."); "" unverified.
+    verification: str = ""
     flags: list[FlagRow] = field(default_factory=list)
     what_if: list[Bar] = field(default_factory=list)
     checklist: list[ChecklistRow] = field(default_factory=list)
@@ -178,6 +181,13 @@ def checklist_by_item(rows: list[ChecklistRow]) -> list[ChecklistItemAnswers]:
     ]
 
 
+def verdict_label(verdict: str) -> str:
+    """The human label of a verdict ("Minor discrepancy"), as the pages show it."""
+    if not verdict:
+        return "Not recomputed"
+    return Verdict(verdict).label if verdict in Verdict.values else verdict.replace("_", " ")
+
+
 def packet_html(data: PacketData) -> str:
     headers, rows = run_table(data.runs)
     fp = data.footprint
@@ -189,7 +199,7 @@ def packet_html(data: PacketData) -> str:
             "run_headers": headers,
             "run_rows": rows,
             "chart_src": chart,
-            "verdict_label": data.verdict.replace("_", " ") if data.verdict else "not recomputed",
+            "verdict_label": verdict_label(data.verdict),
             "figures": figure_rows(data.claim, fp),
             "checklist_items": checklist_by_item(data.checklist),
             "gross": number(fp.get("gross_tco2e"), "tCO2e"),

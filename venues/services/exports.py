@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -31,9 +32,26 @@ def export_path(job: ExportJob) -> Path:
     return Path(settings.EXPORTS_ROOT) / job.file_name
 
 
-def _enqueue(job_id: int) -> None:
+def _build_in_thread(job_id: int) -> None:
+    try:
+        export_job_build(job_id=job_id)
+    except Exception:  # noqa: BLE001 - the job row already records the failure
+        logger.warning("venue export %s failed in its background thread", job_id)
+    finally:
+        connection.close()  # the thread's own database connection
+
+
+def _enqueue(job_id: int) -> threading.Thread | None:
+    """Hand the build to Celery; with no broker, to a background thread (returned)."""
     from venues.tasks import build_venue_export
 
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.EXPORT_BUILD_IN_THREAD:
+        # Eager Celery would build the whole ZIP inside the chair's request.
+        thread = threading.Thread(
+            target=_build_in_thread, args=(job_id,), name=f"venue-export-{job_id}", daemon=True
+        )
+        thread.start()
+        return thread
     try:
         build_venue_export.apply_async((job_id,), retry=False)
     except Exception:  # noqa: BLE001 - a broker outage must not fail the chair's request
@@ -43,6 +61,7 @@ def _enqueue(job_id: int) -> None:
             error="The export could not be queued; try again in a minute.",
             finished_at=timezone.now(),
         )
+    return None
 
 
 @transaction.atomic
