@@ -75,6 +75,28 @@ def venue_papers(*, venue: Venue) -> QuerySet[Disclosure]:
     )
 
 
+def venue_workflow_refusal(*, actor: Viewer, disclosure: Disclosure) -> str | None:
+    """Why `actor` may not decide on or assign a venue's paper now, or None if they may.
+
+    The one venue rule of the disclosure workflow: a paper attached to a venue is decided
+    (claimed, assigned, released, verified, rejected, returned) only by a chair of that venue
+    while its current phase lets chairs decide, or by a reviewer the venue assigned to it.
+    A disclosure outside any venue meets no venue rule.
+    """
+    if disclosure.venue_id is None:
+        return None
+    if not _authenticated(actor):
+        return "sign in first"
+    if assignment_for(reviewer=actor, disclosure=disclosure) is not None:
+        return None
+    if not venue_is_chair(user=actor, venue=disclosure.venue):
+        return "only the venue's chairs and the paper's assigned reviewers act on it"
+    phase = venue_current_phase(venue=disclosure.venue)
+    if phase is None or not phase.chairs_may_decide:
+        return "the venue's current phase does not allow decisions"
+    return None
+
+
 def venue_paper_by_submission_id(*, venue: Venue, submission_id: str) -> Disclosure | None:
     """The live version of a paper: an amendment supersedes the version it replaces."""
     candidates = venue_papers(venue=venue).filter(venue_submission_id=submission_id.strip())

@@ -18,6 +18,8 @@ rolled-back action sends nothing.
 
     * a reason is required. Verify also needs a recomputation of the current version.
     "Reviewer" includes chairs and staff; nobody reviews their own or a conflicted disclosure.
+    A venue's paper adds one rule to claim .. reject (`venue_workflow_refusal`): the venue's
+    chair while its phase allows decisions, or a reviewer the venue assigned to the paper.
 
 Verified, rejected and withdrawn are final; a verified disclosure changes only by amendment.
 """
@@ -37,6 +39,7 @@ from emissions import notifications
 from emissions.models import Disclosure, DisclosureState, Recomputation
 from emissions.selectors import disclosures_for_reviewer
 from emissions.services.disclosures import disclosure_submission_errors
+from emissions.venue_selectors import venue_workflow_refusal
 from registry.models import Role, User
 from registry.workflow import Transition, TransitionNotAllowed, TransitionTable, apply_transition
 
@@ -58,15 +61,31 @@ def _may_review(actor: User | None, disclosure: Disclosure) -> bool:
     )
 
 
+def _venue_allows(actor: User | None, disclosure: Disclosure) -> bool:
+    """A venue's paper: its chair in a deciding phase, or a reviewer the venue assigned."""
+    return venue_workflow_refusal(actor=actor, disclosure=disclosure) is None
+
+
+def _claims(actor: User | None, disclosure: Disclosure) -> bool:
+    return _may_review(actor, disclosure) and _venue_allows(actor, disclosure)
+
+
 def _is_chair(actor: User | None, disclosure: Disclosure) -> bool:
-    return actor is not None and actor.has_role(Role.CHAIR) and _may_review(actor, disclosure)
+    return (
+        actor is not None
+        and actor.has_role(Role.CHAIR)
+        and _may_review(actor, disclosure)
+        and _venue_allows(actor, disclosure)
+    )
 
 
 def _decides(actor: User | None, disclosure: Disclosure) -> bool:
     """The reviewer it is assigned to, or a chair; never someone with a conflict."""
     if actor is None or not _may_review(actor, disclosure):
         return False
-    return disclosure.assigned_reviewer_id == actor.pk or actor.has_role(Role.CHAIR)
+    return (
+        disclosure.assigned_reviewer_id == actor.pk or actor.has_role(Role.CHAIR)
+    ) and _venue_allows(actor, disclosure)
 
 
 DISCLOSURE_WORKFLOW = TransitionTable.of(
@@ -85,7 +104,7 @@ DISCLOSURE_WORKFLOW = TransitionTable.of(
         _is_owner,
         label="Withdraw",
     ),
-    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _may_review, label="Claim"),
+    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _claims, label="Claim"),
     Transition(
         "assign",
         frozenset({S.SUBMITTED, S.IN_REVIEW}),
@@ -223,6 +242,11 @@ def disclosure_assign(
             raise TransitionNotAllowed(
                 f"{reviewer.get_username()} cannot review this disclosure "
                 "(not a reviewer, its author, or a conflict of interest)"
+            )
+        if not _venue_allows(reviewer, record):
+            # A venue's paper goes to the reviewers the venue assigned (emissions.assignment).
+            raise TransitionNotAllowed(
+                f"{reviewer.get_username()} is not assigned to this paper by its venue"
             )
         record.assigned_reviewer = reviewer
         return ["assigned_reviewer"]
