@@ -23,7 +23,12 @@ from emissions.services.assignment import assignments_auto
 from emissions.services.disclosures import disclosure_create
 from emissions.services.recomputation import disclosure_recompute
 from emissions.services.reviews import AnswerInput, review_decide, review_submit
-from emissions.services.venues import PhaseSpec, venue_add_reviewers, venue_create
+from emissions.services.venues import (
+    PhaseSpec,
+    venue_add_reviewers,
+    venue_create,
+    venue_paper_accept,
+)
 from emissions.services.workflow import disclosure_transition
 from registry.models import User
 
@@ -374,6 +379,7 @@ def load_venue() -> Venue:
         if paper.state != "draft":
             disclosure_transition(action="submit", disclosure_id=disclosure.pk, actor=author)
             disclosure_recompute(disclosure_id=disclosure.pk)
+            venue_paper_accept(actor=chair, venue=venue, disclosure_id=disclosure.pk)
         disclosure.refresh_from_db()
         created.append((paper, disclosure))
     assignments_auto(actor=chair, venue=venue, per_paper=2)

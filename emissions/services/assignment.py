@@ -22,6 +22,7 @@ from emissions.models.conference import AssignmentSource
 from emissions.selectors import disclosures_for_reviewer
 from emissions.services.venues import VenueInputError, VenuePermissionDenied
 from emissions.venue_selectors import (
+    AmbiguousSubmissionId,
     venue_is_chair,
     venue_paper_by_submission_id,
     venue_papers,
@@ -326,7 +327,11 @@ def assignments_import(*, actor: User | None, venue: Venue, content: str, fmt: s
         if not submission_id or not email:
             result.errors.append(RowError(number, "submission_id and reviewer_email are required"))
             continue
-        paper = venue_paper_by_submission_id(venue=venue, submission_id=submission_id)
+        try:
+            paper = venue_paper_by_submission_id(venue=venue, submission_id=submission_id)
+        except AmbiguousSubmissionId as error:
+            result.errors.append(RowError(number, str(error)))
+            continue
         if paper is None:
             result.errors.append(
                 RowError(number, f"no paper with submission id {submission_id!r} at this venue")

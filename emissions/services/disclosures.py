@@ -269,6 +269,7 @@ def disclosure_update(*, disclosure_id: int, actor: User, fields: DisclosureFiel
         systems = _apply(disclosure, fields)
         _check(disclosure, systems)
         changed = [name for name in COPIED_ON_AMEND if getattr(disclosure, name) != before[name]]
+        _check_venue_change(disclosure, changed)
         if systems is not None and {s.pk for s in systems} != before_systems:
             disclosure.linked_systems.set(systems)
             changed.append("linked_systems")
@@ -283,6 +284,29 @@ def disclosure_update(*, disclosure_id: int, actor: User, fields: DisclosureFiel
                 data={"fields": sorted(changed)},
             )
     return disclosure
+
+
+VENUE_FIELDS = ("venue", "venue_submission_id")
+
+
+def _check_venue_change(disclosure: Disclosure, changed: list[str]) -> None:
+    """A new venue or submission id is a new request to the venue, never a carried acceptance.
+
+    An amendment keeps its line's venue and id: the first version holds the id for the line.
+    """
+    if not set(changed) & set(VENUE_FIELDS):
+        return
+    if disclosure.supersedes_id is not None:
+        raise ValidationError(
+            {
+                name: "An amendment keeps the venue and submission id of the version it amends."
+                for name in VENUE_FIELDS
+                if name in changed
+            }
+        )
+    if disclosure.venue_accepted:
+        disclosure.venue_accepted = False
+        changed.append("venue_accepted")
 
 
 def disclosure_amend(*, disclosure_id: int, actor: User) -> Disclosure:
@@ -304,6 +328,7 @@ def disclosure_amend(*, disclosure_id: int, actor: User) -> Disclosure:
         **{name: getattr(original, name) for name in COPIED_ON_AMEND},
     )
     amendment.input_hash = original.input_hash
+    amendment.venue_accepted = original.venue_accepted
     try:
         with transaction.atomic():
             amendment.save()

@@ -28,7 +28,7 @@ from emissions.services.reviews import (
     review_decide,
     review_submit,
 )
-from emissions.services.venues import VenueInputError, VenuePermissionDenied
+from emissions.services.venues import VenueInputError, VenuePermissionDenied, venue_paper_accept
 from emissions.venue_forms import (
     AutoAssignmentForm,
     DecisionForm,
@@ -44,6 +44,7 @@ from emissions.venue_selectors import (
     venue_current_phase,
     venue_is_chair,
     venue_is_reviewer,
+    venue_paper_requests,
     venue_papers,
     venue_reviewer_may_review,
     venues_for_user,
@@ -99,8 +100,24 @@ def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": list(zip(papers, summary_rows(papers), strict=True)),
             "checklist": venue.checklist_items.all(),
             "phases": venue.phases.all(),
+            "requests": venue_paper_requests(venue=venue),
         },
     )
+
+
+@login_required
+@require_POST
+def paper_accept(request: HttpRequest, slug: str, disclosure_id: int) -> HttpResponse:
+    """A chair accepts a disclosure its researcher attached to the venue."""
+    venue = venue_for(request, slug, chair=True)
+    paper = get_object_or_404(venue_paper_requests(venue=venue), pk=disclosure_id)
+    try:
+        venue_paper_accept(actor=request.user, venue=venue, disclosure_id=paper.pk)
+    except (VenueInputError, VenuePermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{paper.venue_submission_id} is now one of the venue's papers.")
+    return redirect("venues:detail", slug=venue.slug)
 
 
 @login_required
