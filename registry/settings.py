@@ -114,6 +114,8 @@ AUTH_USER_MODEL = "registry.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Every login path (site, admin, API token) authenticates here: one lockout per account.
+AUTHENTICATION_BACKENDS = ["registry.accounts.lockout.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -121,8 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@localhost")
-# Login and password-reset throttling (registry/accounts/throttling.py): failures per IP and
-# username before a lockout, reset requests per IP and address, and the window both count in.
+# Login lockout (registry/accounts/lockout.py): failures per account (per client IP for names
+# that match no account) before a lockout; reset requests per IP and address; the window both
+# count in. The counters live in the cache: CACHE_URL must be set in production.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5, minimum=1)

@@ -20,6 +20,8 @@ from emissions.api import serializers as s
 from emissions.api.common import JSONOnly, documented_responses
 from emissions.estimator import EstimatorInputError
 from emissions.previews import footprint_preview
+from registry.accounts.lockout import login_locked
+from registry.accounts.throttling import login_limit
 from registry.models import User
 
 
@@ -64,6 +66,11 @@ class TokenView(JSONOnly, APIView):
         form = s.TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         identifier = form.validated_data["username"].strip()
+        if login_locked(identifier=identifier, request=request._request):
+            # The backend refuses a locked account too; this only says why, with a 429.
+            raise exceptions.Throttled(
+                wait=login_limit().window_seconds, detail="Too many failed logins."
+            )
         username = identifier
         if "@" in identifier:
             match = User.objects.filter(email__iexact=identifier).first()

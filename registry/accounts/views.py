@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 
 from registry.accounts.forms import LoginForm, SignUpForm
+from registry.accounts.lockout import login_locked
 from registry.accounts.sections import account_sections
 from registry.accounts.services import account_create
 from registry.accounts.throttling import (
     AttemptLimit,
     attempt_record,
     attempts_blocked,
-    attempts_reset,
     client_ip,
     login_limit,
     password_reset_limit,
@@ -33,7 +33,7 @@ def _blocked_message(limit: AttemptLimit) -> str:
 
 
 class ThrottledLoginView(LoginView):
-    """Login that blocks an IP and username pair after repeated failures."""
+    """Login that says so when the account is locked (the lock itself is the auth backend's)."""
 
     form_class = LoginForm
     redirect_authenticated_user = True
@@ -42,23 +42,14 @@ class ThrottledLoginView(LoginView):
         return self.request.POST.get("username", "")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = login_limit()
-        if attempts_blocked(limit, ip=client_ip(request), identity=self._identity()):
+        if login_locked(identifier=self._identity(), request=request):
             # Refuse before checking the password, so guessing gains nothing.
             context = self.get_context_data(
                 form=LoginForm(request, initial={"username": self._identity()}),
-                blocked_message=_blocked_message(limit),
+                blocked_message=_blocked_message(login_limit()),
             )
             return self.render_to_response(context, status=TOO_MANY_REQUESTS)
         return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        attempt_record(login_limit(), ip=client_ip(self.request), identity=self._identity())
-        return super().form_invalid(form)
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        attempts_reset(login_limit(), ip=client_ip(self.request), identity=self._identity())
-        return super().form_valid(form)
 
 
 class ThrottledPasswordResetView(PasswordResetView):
@@ -98,7 +89,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error("password1" if field == "password" else field, errors)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(request, "Welcome! Your account is ready.")
             return redirect("account")
     return render(request, "registration/signup.html", {"form": form})
