@@ -155,6 +155,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 200_000, minimum=1)
+# `import_aiid` (incidents/importers/snapshot.py): one tarball member, all members together,
+# one CSV cell. Generous for the weekly AIID backup; a hostile archive stops at the first one.
+AIID_IMPORT_MAX_MEMBER_BYTES = env_int("AIID_IMPORT_MAX_MEMBER_BYTES", 1024**3, minimum=1024)
+AIID_IMPORT_MAX_TOTAL_BYTES = env_int("AIID_IMPORT_MAX_TOTAL_BYTES", 4 * 1024**3, minimum=1024)
+AIID_IMPORT_MAX_CELL_BYTES = env_int("AIID_IMPORT_MAX_CELL_BYTES", 1024**2, minimum=1024)
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
