@@ -263,6 +263,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = StrictCharField()
+    expires_at = serializers.DateTimeField(help_text="After this, the token gets 401")
 
 
 class EstimateRequestSerializer(serializers.Serializer):

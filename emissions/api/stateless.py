@@ -8,9 +8,8 @@ from typing import Any
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -22,6 +21,7 @@ from emissions.estimator import EstimatorInputError
 from emissions.previews import footprint_preview
 from registry.accounts.lockout import login_locked
 from registry.accounts.throttling import login_limit
+from registry.accounts.tokens import api_token_expires_at, api_token_issue, api_tokens_revoke
 from registry.models import User
 
 
@@ -47,9 +47,8 @@ class EstimateView(JSONOnly, APIView):
 
 
 class TokenView(JSONOnly, APIView):
-    """Exchange a username (or email) and password for an API token."""
+    """Exchange a username (or email) and password for an API token; DELETE revokes it."""
 
-    authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     # A flat body: command-line clients may post it as a form as well as JSON.
     parser_classes = [JSONParser, FormParser, MultiPartParser]
@@ -80,5 +79,25 @@ class TokenView(JSONOnly, APIView):
         )
         if user is None or not user.is_active:
             raise exceptions.ValidationError("Unable to log in with the given credentials.")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = api_token_issue(user=user)
+        return Response({"token": token.key, "expires_at": api_token_expires_at(token)})
+
+    def get_authenticators(self) -> list[Any]:
+        # Getting a token takes a password, never a session or an older token.
+        if getattr(self.request, "method", None) == "DELETE":
+            return super().get_authenticators()
+        return []
+
+    def get_permissions(self) -> list[Any]:
+        if getattr(self.request, "method", None) == "DELETE":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(
+        summary="Revoke your API token (with the token itself, or a signed-in session)",
+        request=None,
+        responses={204: None, **documented_responses(401)},
+    )
+    def delete(self, request: Request) -> Response:
+        api_tokens_revoke(user=request.user, reason="revoked through the API")
+        return Response(status=204)

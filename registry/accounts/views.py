@@ -4,18 +4,25 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import (
+    INTERNAL_RESET_SESSION_TOKEN,
+    LoginView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from registry.accounts.forms import LoginForm, SignUpForm
 from registry.accounts.lockout import login_locked
 from registry.accounts.sections import account_sections
-from registry.accounts.services import account_create
+from registry.accounts.services import account_create, account_password_set
 from registry.accounts.throttling import (
     AttemptLimit,
     attempt_record,
@@ -24,6 +31,7 @@ from registry.accounts.throttling import (
     login_limit,
     password_reset_limit,
 )
+from registry.accounts.tokens import api_token_expires_at, api_token_for, api_tokens_revoke
 
 TOO_MANY_REQUESTS = 429
 
@@ -97,4 +105,48 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "registration/account.html", {"account_sections": account_sections()})
+    token = api_token_for(request.user)
+    return render(
+        request,
+        "registration/account.html",
+        {
+            "account_sections": account_sections(),
+            "api_token": token,
+            "api_token_expires_at": api_token_expires_at(token) if token else None,
+        },
+    )
+
+
+class RegistryPasswordChangeView(PasswordChangeView):
+    """Django's page; the new password is saved by `account_password_set` (revokes tokens)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        account_password_set(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            via="change",
+            actor=self.request.user,
+        )
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class RegistryPasswordResetConfirmView(PasswordResetConfirmView):
+    """Django's page (no login after the reset); the password goes through the service."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        account_password_set(
+            user=form.user, password=form.cleaned_data["new_password1"], via="reset"
+        )
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest) -> HttpResponse:
+    if api_tokens_revoke(user=request.user, reason="revoked on the account page"):
+        messages.success(request, "Your API token is revoked; clients using it are signed out.")
+    else:
+        messages.info(request, "You have no API token.")
+    return redirect("account")
