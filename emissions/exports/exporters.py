@@ -23,7 +23,7 @@ from emissions.exports.collect import SUMMARY_FIELDS, packet_data_for, summary_r
 from emissions.exports.formatting import number
 from emissions.exports.packet import PacketData, render_packet
 from emissions.exports.pdf import render_pdf
-from emissions.exports.registry import Exporter, ExportOptions, register
+from emissions.exports.registry import Exporter, ExportOptions, file_stem, register
 from emissions.exports.safety import csv_writer
 from emissions.models import Disclosure, Venue
 from emissions.venue_selectors import venue_papers
@@ -270,7 +270,8 @@ class VenueZipExporter(Exporter):
 
         names: set[str] = set()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for done, (stem, pdf) in enumerate(_render_in_order(jobs(), options.workers), 1):
+            for done, (reference, pdf) in enumerate(_render_in_order(jobs(), options.workers), 1):
+                stem = file_stem(reference)
                 name = f"{stem}.pdf" if f"{stem}.pdf" not in names else f"{stem}-{done}.pdf"
                 names.add(name)
                 archive.writestr(name, pdf)

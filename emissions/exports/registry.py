@@ -46,14 +46,19 @@ class Exporter(ABC):
         venue = getattr(subject, "venue", None)
         submission_id = getattr(subject, "venue_submission_id", "")
         if venue is not None and submission_id:
-            safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in submission_id)
-            return f"{venue.slug}-{safe}"
+            return f"{venue.slug}-{file_stem(submission_id)}"
         return f"disclosure-{subject.pk}"
 
     def render(self, subject: Any, *, options: ExportOptions | None = None) -> bytes:
         buffer = io.BytesIO()
         self.write(subject, buffer, options=options or ExportOptions())
         return buffer.getvalue()
+
+
+def file_stem(text: str) -> str:
+    """`text` fit for a file or ZIP member name: letters, digits, - and _ only (ids are
+    researchers' input: "../../x" or "a/b" must not become a path)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in text)
 
 
 _REGISTRY: dict[tuple[Scope, str], Exporter] = {}
