@@ -25,6 +25,9 @@ def _send(*, to: str, subject: str, template: str, context: dict[str, object]) -
     if not to:
         return
     body = render_to_string(template, {"SITE_URL": settings.SITE_URL, **context})
+    # A header is one line: a line break in a name (stored before names were checked) would
+    # make Django refuse the whole message.
+    subject = " ".join(subject.split())
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
     except OSError:

@@ -44,6 +44,18 @@ from registry.workflow import audit
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 MAX_AUTHORS = 500
+# Names end up in email subjects and file names: one line each.
+SINGLE_LINE_FIELDS = (
+    "model_name",
+    "model_version",
+    "organisation",
+    "paper_title",
+    "doi",
+    "arxiv_id",
+    "venue_submission_id",
+    "tool_name",
+    "tool_version",
+)
 MAX_LINKED_SYSTEMS = 50
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -123,6 +135,10 @@ def _check(disclosure: Disclosure, systems: list[Entity] | None) -> None:
     errors: dict[str, str] = {}
     if not disclosure.model_name:
         errors["model_name"] = "Name the model."
+    for name in SINGLE_LINE_FIELDS:
+        value = getattr(disclosure, name)
+        if isinstance(value, str) and any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in value):
+            errors[name] = "Write it on one line, without control characters."
     for name, choices in (
         ("architecture", Architecture),
         ("method", Method),
