@@ -49,6 +49,7 @@ from incidents.services.submission_queue import (
 )
 from incidents.services.submissions import (
     BULK_ACTIONS,
+    idempotency_scope_for,
     is_editor,
     submission_accept,
     submission_claim,
@@ -57,6 +58,7 @@ from incidents.services.submissions import (
     submission_unclaim,
     submissions_bulk,
 )
+from registry.accounts.throttling import client_ip
 from registry.workflow import TransitionNotAllowed
 
 ACCEPT_AS = {
@@ -424,6 +426,11 @@ class SubmissionViewSet(
             submitter=request.user if request.user.is_authenticated else None,
             quick_add=serializer.validated_data["quick_add"],
             idempotency_key=key,
+            idempotency_scope=idempotency_scope_for(
+                user=request.user,
+                session_key=request.session.session_key if hasattr(request, "session") else None,
+                client=client_ip(request._request),
+            ),
             source="api",
         )
         submission = filed.submission

@@ -41,7 +41,10 @@ class Submission(models.Model):
     # The private link of the submitter's status page.
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Sent with the form (and optionally as an API header) so a form posted twice files once.
-    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # A key counts within its scope only (the account, else the browser session or client):
+    # someone else's key must never return their submission.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    idempotency_scope = models.CharField(max_length=80, blank=True, editable=False)
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -120,6 +123,11 @@ class Submission(models.Model):
                     )
                 ),
                 name="submission_outcome_matches_state",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="submission_idempotency_key_unique_in_scope",
             ),
         ]
         indexes = [models.Index(fields=["state", "created_at"])]

@@ -8,6 +8,7 @@ submission form; forms and serializers only parse input and call `submission_val
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -53,17 +54,21 @@ def submission_create(
     submitter: User | None,
     quick_add: bool = False,
     idempotency_key: uuid.UUID | None = None,
+    idempotency_scope: str = "",
     source: str = "registry",
 ) -> SubmissionFiled:
     """File a submission in state `new`.
 
     Raises ValidationError (a dict by field) on bad input. The same `idempotency_key` filed
-    again returns the first submission (`created=False`) instead of a second one.
+    again in the same `idempotency_scope` (see `idempotency_scope_for`) returns the first
+    submission (`created=False`) instead of a second one; other scopes never see it.
     Side effects: an audit event `submit`; `possible_duplicate` set from duplicate detection.
     """
     data = data.cleaned()
     if idempotency_key is not None:
-        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        existing = Submission.objects.filter(
+            idempotency_scope=idempotency_scope, idempotency_key=idempotency_key
+        ).first()
         if existing is not None:
             return SubmissionFiled(existing, created=False)
     errors = submission_validate(data, quick_add=quick_add)
@@ -77,6 +82,7 @@ def submission_create(
         submitter=submitter,
         quick_add=quick_add,
         idempotency_key=idempotency_key,
+        idempotency_scope=idempotency_scope if idempotency_key is not None else "",
         source=source,
     )
     submission.incident_ids = list(dict.fromkeys(resolved[i] for i in data.incident_ids))
@@ -101,11 +107,22 @@ def submission_create(
             )
     except IntegrityError:
         # Two posts of one form raced past the lookup above: the first one stands.
-        existing = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        existing = Submission.objects.filter(
+            idempotency_scope=idempotency_scope, idempotency_key=idempotency_key
+        ).first()
         if idempotency_key is None or existing is None:
             raise
         return SubmissionFiled(existing, created=False)
     return SubmissionFiled(submission, created=True)
+
+
+def idempotency_scope_for(*, user: User | None, session_key: str | None, client: str) -> str:
+    """Where an idempotency key counts: the account, else the browser session, else the
+    client address. Hashed: a session key is a credential and stays out of the table."""
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    kind, value = ("session", session_key) if session_key else ("client", client)
+    return f"{kind}:" + hashlib.sha256(value.encode()).hexdigest()[:40]
 
 
 def _model_values(data: SubmissionData) -> dict[str, object]:

@@ -46,6 +46,7 @@ from incidents.services.submission_queue import (
 from incidents.services.submissions import (
     ACCEPT_ACTIONS,
     SUBMISSION_TRANSITIONS,
+    idempotency_scope_for,
     is_editor,
     submission_accept,
     submission_claim,
@@ -55,6 +56,7 @@ from incidents.services.submissions import (
     submission_unclaim,
     submissions_bulk,
 )
+from registry.accounts.throttling import client_ip
 from registry.workflow import TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
@@ -116,12 +118,19 @@ def _file(request: HttpRequest, form: SubmissionForm | QuickAddForm, template: s
             f"Please try again in about {wait_minutes} minutes.",
         )
         return render(request, template, {"form": form}, status=TOO_MANY_REQUESTS)
+    if not request.session.session_key:
+        request.session.save()  # the session the idempotency key is scoped to
     try:
         filed = submission_create(
             data=form.data_for_service,
             submitter=request.user if request.user.is_authenticated else None,
             quick_add=form.quick_add,
             idempotency_key=form.cleaned_data["idempotency_key"],
+            idempotency_scope=idempotency_scope_for(
+                user=request.user,
+                session_key=request.session.session_key,
+                client=client_ip(request),
+            ),
         )
     except ValidationError as invalid:
         add_service_errors(form, invalid)
