@@ -8,11 +8,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from emissions.api import serializers as s
 from incidents.api.conventions import ErrorSerializer, error_items, registry_exception_handler
+from registry.api_parsers import SafeJSONParser
 
 
 def error_response(status_code: int, detail: Any, **extra: Any) -> Response:
@@ -48,7 +48,7 @@ def documented_responses(*codes: int, ok: Any = None, ok_code: int = 200) -> dic
 class JSONOnly:
     """Every endpoint here reads JSON bodies only (nested claims and runs have no form shape)."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     def get_exception_handler(self) -> Callable[..., Response | None]:
         return registry_exception_handler

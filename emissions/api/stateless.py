@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +22,7 @@ from emissions.previews import footprint_preview
 from registry.accounts.lockout import login_locked
 from registry.accounts.throttling import login_limit
 from registry.accounts.tokens import api_token_expires_at, api_token_issue, api_tokens_revoke
+from registry.api_parsers import SafeJSONParser
 from registry.models import User
 
 
@@ -51,7 +52,7 @@ class TokenView(JSONOnly, APIView):
 
     permission_classes = [AllowAny]
     # A flat body: command-line clients may post it as a form as well as JSON.
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [SafeJSONParser, FormParser, MultiPartParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 

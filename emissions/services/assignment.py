@@ -283,6 +283,8 @@ def parse_assignment_rows(content: str, *, fmt: str) -> list[tuple[int, str, str
             data = json.loads(content)
         except json.JSONDecodeError as error:
             raise VenueInputError(f"not valid JSON: {error.msg} (line {error.lineno})") from error
+        except RecursionError:
+            raise VenueInputError("not valid JSON here: nested too deeply") from None
         if not isinstance(data, list):
             raise VenueInputError("the JSON must be a list of {submission_id, reviewer_email}")
         if len(data) > MAX_IMPORT_ROWS:

@@ -364,15 +364,16 @@ def disclosure_amend(*, disclosure_id: int, actor: User) -> Disclosure:
 
 
 def _import_text(raw: bytes | str) -> str:
-    if isinstance(raw, bytes):
-        if len(raw) > IMPORT_MAX_BYTES:
-            raise ValidationError({"file": f"The file is larger than {IMPORT_MAX_BYTES} bytes."})
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": "The file is not UTF-8 text."}) from None
     if len(raw) > IMPORT_MAX_BYTES:
         raise ValidationError({"file": f"The file is larger than {IMPORT_MAX_BYTES} bytes."})
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": "The file is not UTF-8 text."}) from None
+    if "\x00" in raw:
+        # PostgreSQL stores no NUL; a text export never has one.
+        raise ValidationError({"file": "The file contains a NUL character: not a text file."})
     return raw
 
 
