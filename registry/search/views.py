@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
@@ -94,4 +95,9 @@ def search_export(request: HttpRequest, extension: str) -> HttpResponse:
     )
     filename = f"search-{query.type}s.{exporter.extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # What a signed-in person may see (their own and reviewable disclosures) is in the file:
+    # no shared cache may keep it or hand it to someone else.
+    patch_vary_headers(response, ["Cookie"])
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_store=True)
     return response
