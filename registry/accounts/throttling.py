@@ -45,6 +45,16 @@ def password_reset_limit() -> AttemptLimit:
     )
 
 
+def signup_limit() -> AttemptLimit:
+    """Sign-up attempts per IP (SIGNUP_LIMIT per SIGNUP_WINDOW_SECONDS): account farming, and
+    probing which email addresses are registered, both cost attempts."""
+    return AttemptLimit(
+        scope="signup",
+        limit=getattr(settings, "SIGNUP_LIMIT", 10),
+        window_seconds=getattr(settings, "SIGNUP_WINDOW_SECONDS", 60 * 60),
+    )
+
+
 def client_ip(request: HttpRequest) -> str:
     # REMOTE_ADDR, not X-Forwarded-For: a client can write any forwarded header it likes.
     return request.META.get("REMOTE_ADDR", "") or "unknown"

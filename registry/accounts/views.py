@@ -30,6 +30,7 @@ from registry.accounts.throttling import (
     client_ip,
     login_limit,
     password_reset_limit,
+    signup_limit,
 )
 from registry.accounts.tokens import api_token_expires_at, api_token_for, api_tokens_revoke
 
@@ -85,6 +86,13 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("account")
     form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        limit = signup_limit()
+        ip = client_ip(request)
+        if attempts_blocked(limit, ip=ip, identity="signup"):
+            context = {"form": form, "blocked_message": _blocked_message(limit)}
+            return render(request, "registration/signup.html", context, status=TOO_MANY_REQUESTS)
+        attempt_record(limit, ip=ip, identity="signup")
     if request.method == "POST" and form.is_valid():
         try:
             user = account_create(
