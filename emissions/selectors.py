@@ -6,10 +6,12 @@ person may see or review, so a conflict-of-interest rule cannot drift between th
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, Func, OuterRef, Q, QuerySet
+from django.db.models.lookups import Exact
 
 from emissions.models import (
     AWAITING_REVIEW_STATES,
@@ -67,17 +69,30 @@ def _is_reviewer(user: Viewer) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_role(Role.REVIEWER))
 
 
+def normalised_name(text: str) -> str:
+    """A name as conflict checks compare it: NFKC (full-width and ligature forms fold to
+    their plain letters), runs of whitespace as one space, lower case."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+class NormalisedName(Func):
+    """`normalised_name` in SQL, so the comparison runs in the database."""
+
+    template = "lower(btrim(regexp_replace(normalize(%(expressions)s, NFKC), '\\s+', ' ', 'g')))"
+    output_field = CharField()
+
+
 def _without_conflicts(reviewer: User) -> Q:
     """Disclosures `reviewer` has no declared or detected conflict with (own ones included)."""
     declared = ReviewConflict.objects.filter(disclosure=OuterRef("pk"), reviewer=reviewer)
     condition = ~Q(owner=reviewer) & ~Exists(declared)
-    domain = reviewer.email_domain
+    domain = normalised_name(reviewer.email_domain)
     if domain and domain not in FREE_MAIL_DOMAINS:
         condition &= ~Q(owner__email__iendswith="@" + domain)
-    organisation = reviewer.organisation.strip()
+    organisation = normalised_name(reviewer.organisation)
     if organisation:
-        condition &= ~Q(organisation__iexact=organisation) & ~Q(
-            owner__organisation__iexact=organisation
+        condition &= ~Q(Exact(NormalisedName("organisation"), organisation)) & ~Q(
+            Exact(NormalisedName("owner__organisation"), organisation)
         )
     return condition
 
