@@ -1,8 +1,10 @@
 """The API's JSON parser: DRF's, refusing what would otherwise end in a 500 further on.
 
-JSON nested deeper than the decoder recurses raises RecursionError; a NUL character cannot be
-stored in PostgreSQL text or jsonb, and an unpaired surrogate cannot even be encoded as UTF-8
-for the response. Each is a 400 naming the problem, before any view sees the data.
+JSON nested deeper than the decoder recurses raises RecursionError, and an unpaired surrogate
+cannot even be encoded as UTF-8 for the database or the response: each is a 400 naming the
+problem, before any view sees the data. A NUL character cannot be stored in PostgreSQL text or
+jsonb either; DRF's text fields refuse it by field, and free-form JSON fields (the runs) call
+`json_text_problem` themselves.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 
-def text_problem(value: str) -> str | None:
-    """Why `value` cannot be stored as text, or None."""
-    if "\x00" in value:
+def text_problem(value: str, *, nul: bool = True) -> str | None:
+    """Why `value` cannot be stored as text, or None (`nul=False`: NUL is checked elsewhere)."""
+    if nul and "\x00" in value:
         return "contains a NUL character (\\u0000)"
     if any("\ud800" <= ch <= "\udfff" for ch in value):
         return "contains an unpaired surrogate (a broken \\ud800-\\udfff escape)"
@@ -29,7 +31,7 @@ def _path(parent: str, key: object) -> str:
     )
 
 
-def json_text_problem(data: Any) -> str | None:
+def json_text_problem(data: Any, *, nul: bool = True) -> str | None:
     """The first string (key or value) in parsed JSON that cannot be stored, as "where: why".
 
     Iterative, so a deep document costs no recursion here either.
@@ -38,12 +40,12 @@ def json_text_problem(data: Any) -> str | None:
     while stack:
         where, value = stack.pop()
         if isinstance(value, str):
-            problem = text_problem(value)
+            problem = text_problem(value, nul=nul)
             if problem:
                 return f"{where or 'the body'} {problem}"
         elif isinstance(value, Mapping):
             for key, item in value.items():
-                problem = text_problem(str(key))
+                problem = text_problem(str(key), nul=nul)
                 if problem:
                     return f"a key in {where or 'the body'} {problem}"
                 stack.append((_path(where, key), item))
@@ -58,7 +60,7 @@ class SafeJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError("JSON parse error - nested too deeply") from None
-        problem = json_text_problem(data)
+        problem = json_text_problem(data, nul=False)
         if problem:
             raise ParseError(f"JSON parse error - {problem}")
         return data
