@@ -102,7 +102,7 @@ def _without_conflicts(reviewer: User) -> Q:
     """Disclosures `reviewer` has no declared or detected conflict with (own ones included)."""
     declared = ReviewConflict.objects.filter(disclosure=OuterRef("pk"), reviewer=reviewer)
     condition = ~Q(owner=reviewer) & ~Exists(declared)
-    domain = reviewer.email_domain
+    domain = name_key(reviewer.email_domain)
     if domain and domain not in FREE_MAIL_DOMAINS:
         condition &= ~Q(owner__email__iendswith="@" + domain)
     organisation = name_key(reviewer.organisation)
