@@ -68,6 +68,8 @@ class GridIntensity:
     ``figures`` is the location's series by year (one figure without a year for sources that
     give none); the entry itself carries the latest. ``for_year`` picks a run's year.
     ``borrowed`` marks a cloud region that has no figure of its own and uses its country's.
+    ``spread`` spans every figure the packages hold for the same grid (all years, all
+    sources; ``refresh.py``): the range never stops short of it, see ``intensity_range``.
     """
 
     key: str
@@ -84,6 +86,7 @@ class GridIntensity:
     figures: tuple[YearFigure, ...] = ()
     borrowed: bool = False
     requested_year: int | None = None  # set when a run's year was missing: nearest year used
+    spread: tuple[float, float] | None = None
     provenance: str = ""
 
     def __post_init__(self) -> None:
@@ -274,14 +277,23 @@ class Catalog:
         }
 
 
+def intensity_range(
+    value: float, judgement: Range, spread: tuple[float, float] | None
+) -> tuple[float, float]:
+    """(low, high) g/kWh of a defaulted intensity: the judgement range of its kind around the
+    value, stretched to every figure the packages hold for the same grid, so that where the
+    sources or the years disagree the range says so (read as +/- 2 sigma by calibration.py)."""
+    low, high = value * judgement[0], value * judgement[1]
+    if spread is not None:
+        low, high = min(low, spread[0]), max(high, spread[1])
+    return low, high
+
+
 @lru_cache(maxsize=4096)
 def _for_year(catalog: Catalog, entry: GridIntensity, year: int) -> GridIntensity:
     dated = [f for f in entry.figures if f[0] is not None]
     found, value, source = min(dated, key=lambda f: (abs(f[0] - year), -f[0]))  # type: ignore[operator]
-    low, high = (
-        entry.low_g_per_kwh / entry.intensity_g_per_kwh,
-        (entry.high_g_per_kwh / entry.intensity_g_per_kwh),
-    )
+    low, high = intensity_range(value, catalog.rules.intensity_catalog[entry.kind], entry.spread)
     requested = None
     if found != year:
         widen_low, widen_high = catalog.rules.intensity_catalog["other_year"]
@@ -289,8 +301,8 @@ def _for_year(catalog: Catalog, entry: GridIntensity, year: int) -> GridIntensit
     return replace(
         entry,
         intensity_g_per_kwh=value,
-        low_g_per_kwh=value * low,
-        high_g_per_kwh=value * high,
+        low_g_per_kwh=low,
+        high_g_per_kwh=high,
         year=found,
         source=source,
         requested_year=requested,
