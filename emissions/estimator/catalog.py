@@ -180,9 +180,22 @@ class Catalog:
         return {entry.key: entry for entry in entries}
 
     def find_accelerator(self, name: str) -> Accelerator | None:
-        """The accelerator a name or alias refers to, or None."""
+        """The accelerator a name or alias refers to, or None. A vendor's name in front is
+        optional (``NVIDIA Tesla V100-SXM2-16GB`` is ``Tesla V100-SXM2-16GB``), as
+        ``nvidia-smi`` and model cards write it with or without."""
         found = self.accelerators.get(name)  # canonical names skip the normalisation
-        return found if found is not None else self._accelerator_index.get(normalise_name(name))
+        if found is not None:
+            return found
+        key = normalise_name(name)
+        found = self._accelerator_index.get(key)
+        if found is None:
+            for vendor in {normalise_name(a.vendor) for a in self.accelerators.values()}:
+                if key.startswith(vendor) and len(key) > len(vendor):
+                    found = self._accelerator_index.get(key[len(vendor) :])
+                    if found is not None and normalise_name(found.vendor) == vendor:
+                        return found
+                    found = None
+        return found
 
     def accelerator(self, name: str, field: str = "accelerator") -> Accelerator:
         """The accelerator for ``name``; raises with the closest names when unknown."""
@@ -224,6 +237,16 @@ class Catalog:
                 f"unknown cloud provider {provider!r}; {hint}", f"{prefix}cloud_provider"
             )
         found = self.cloud_regions.get((canonical, region.strip().lower()))
+        if found is None:  # "West Europe" (Azure's display name) is westeurope
+            key = normalise_name(region)
+            found = next(
+                (
+                    e
+                    for (p, r), e in self.cloud_regions.items()
+                    if p == canonical and normalise_name(r) == key
+                ),
+                None,
+            )
         if found is None:
             regions = [r for p, r in self.cloud_regions if p == canonical]
             hint = suggestion(region, regions)
@@ -250,6 +273,11 @@ class Catalog:
         if facility is None and provider is not None:
             facility = "hyperscale_cloud"
         return self.pue_defaults.get(facility or "unknown", self.pue_defaults["unknown"])
+
+    def zones(self, country: str) -> tuple[GridIntensity, ...]:
+        """The grid zones inside a country (``US-CA``, ``CA-QC``, ...), empty when the
+        packages do not split it."""
+        return _zones(self, country)
 
     def intensity_for_year(self, entry: GridIntensity, year: int | None) -> GridIntensity:
         """The entry's figure for a run's year: that year's, else the nearest year's (flagged
@@ -287,6 +315,11 @@ def intensity_range(
     if spread is not None:
         low, high = min(low, spread[0]), max(high, spread[1])
     return low, high
+
+
+@lru_cache(maxsize=1024)
+def _zones(catalog: Catalog, country: str) -> tuple[GridIntensity, ...]:
+    return tuple(e for e in catalog.grid_regions.values() if e.country == country)
 
 
 @lru_cache(maxsize=4096)

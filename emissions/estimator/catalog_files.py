@@ -203,7 +203,9 @@ def _build(directory: Path) -> Catalog:
     for code, raw in intensity["countries"].items():
         entry = _intensity(f"country:{code}", "country", raw["name"], raw, ranges, sources, code)
         countries[code] = entry
-        for name in (code, raw.get("iso2") or "", raw["name"]):
+        # "UK" is the code ISO 3166-1 exceptionally reserves for the United Kingdom (GB).
+        uk = "UK" if raw.get("iso2") == "GB" else ""
+        for name in (code, raw.get("iso2") or "", raw["name"], uk):
             if name:
                 country_index.setdefault(normalise_name(name), entry)
 

@@ -101,8 +101,10 @@ class PlausibilityChecks:
             except EstimatorInputError:
                 entry = None
             if entry is not None:
-                lows.append(entry.low_g_per_kwh)
-                highs.append(entry.high_g_per_kwh)
+                # A country names no site: any of its zones' grids is possible.
+                zones = self.catalog.zones(entry.country) if entry.kind == "country" else ()
+                lows.append(min([entry.low_g_per_kwh, *(z.low_g_per_kwh for z in zones)]))
+                highs.append(max([entry.high_g_per_kwh, *(z.high_g_per_kwh for z in zones)]))
                 labels.append(entry.label)
             elif run.intensity_g_per_kwh is not None:
                 lows.append(run.intensity_g_per_kwh)

@@ -390,6 +390,9 @@ def test_it_says_an_npm_package_is_missing(tmp_path: Path):
         ("TPU v2", "TPU v2"),
         ("TPUv3", "TPU v3"),
         ("Cloud TPU v4", "TPU v4"),
+        ("NVIDIA Tesla V100-SXM2-16GB", "V100"),  # the vendor's name in front is optional
+        ("NVIDIA H100-80GB", "H100-SXM"),
+        ("AMD MI300X", "MI300X"),
     ],
 )
 def test_it_knows_devices_as_vendors_and_model_cards_write_them(written, canonical):
@@ -424,3 +427,26 @@ def test_it_places_aws_regions_in_the_country_of_their_electricity_maps_zone():
                 )
             )
         )
+
+
+def test_a_vendors_name_does_not_stand_for_another_vendors_device():
+    assert CATALOG.find_accelerator("NVIDIA TPU v3") is None
+    with pytest.raises(EstimatorInputError, match="did you mean 'TPU v3'"):
+        CATALOG.accelerator("NVIDIA TPU v3")
+
+
+@pytest.mark.parametrize(
+    ("provider", "written", "key"),
+    [
+        ("azure", "West Europe", "azure:westeurope"),  # Azure's display name
+        ("gcp", "US-Central1", "gcp:us-central1"),
+        ("Amazon Web Services", "us-east-1", "aws:us-east-1"),
+    ],
+)
+def test_it_finds_cloud_regions_as_consoles_write_them(provider, written, key):
+    assert CATALOG.cloud_region(provider, written).key == key
+
+
+def test_it_knows_the_united_kingdom_as_uk():
+    # ISO 3166-1 reserves UK for the United Kingdom alongside its code GB.
+    assert CATALOG.country("UK") is CATALOG.country("GB") is CATALOG.countries["GBR"]
