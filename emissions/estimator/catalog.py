@@ -279,6 +279,10 @@ class Catalog:
         packages do not split it."""
         return _zones(self, country)
 
+    def country_extent(self, entry: GridIntensity) -> tuple[float, float]:
+        """(low, high) g/kWh over a country's entry and its zones: a country names no site."""
+        return _country_extent(self, entry)
+
     def intensity_for_year(self, entry: GridIntensity, year: int | None) -> GridIntensity:
         """The entry's figure for a run's year: that year's, else the nearest year's (flagged
         with ``requested_year`` and a range widened by the ``other_year`` rule). Entries
@@ -320,6 +324,13 @@ def intensity_range(
 @lru_cache(maxsize=1024)
 def _zones(catalog: Catalog, country: str) -> tuple[GridIntensity, ...]:
     return tuple(e for e in catalog.grid_regions.values() if e.country == country)
+
+
+@lru_cache(maxsize=1024)
+def _country_extent(catalog: Catalog, entry: GridIntensity) -> tuple[float, float]:
+    zones = _zones(catalog, entry.country) if entry.country else ()
+    low = min([entry.low_g_per_kwh, *(z.low_g_per_kwh for z in zones)])
+    return low, max([entry.high_g_per_kwh, *(z.high_g_per_kwh for z in zones)])
 
 
 @lru_cache(maxsize=4096)

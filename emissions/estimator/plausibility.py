@@ -102,9 +102,12 @@ class PlausibilityChecks:
                 entry = None
             if entry is not None:
                 # A country names no site: any of its zones' grids is possible.
-                zones = self.catalog.zones(entry.country) if entry.kind == "country" else ()
-                lows.append(min([entry.low_g_per_kwh, *(z.low_g_per_kwh for z in zones)]))
-                highs.append(max([entry.high_g_per_kwh, *(z.high_g_per_kwh for z in zones)]))
+                if entry.kind == "country":
+                    low, high = self.catalog.country_extent(entry)
+                else:
+                    low, high = entry.low_g_per_kwh, entry.high_g_per_kwh
+                lows.append(low)
+                highs.append(high)
                 labels.append(entry.label)
             elif run.intensity_g_per_kwh is not None:
                 lows.append(run.intensity_g_per_kwh)
