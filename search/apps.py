@@ -9,6 +9,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from registry.accounts.sections import account_section_register
         from registry.health import health_check_register
         from registry.signals import documents_changed
         from search.health import check_search
@@ -16,3 +17,4 @@ class SearchConfig(AppConfig):
 
         documents_changed.connect(documents_changed_sync, dispatch_uid="search.sync_documents")
         health_check_register("search", check_search)
+        account_section_register("search/_account_following.html", order=20)
