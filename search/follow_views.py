@@ -161,4 +161,20 @@ class SearchFeed(Feed):
         return datetime.datetime.combine(item.date, datetime.time()) if item.date else None
 
 
-search_feed = SearchFeed()
+_search_feed = SearchFeed()
+
+
+@require_GET
+def search_feed(request: HttpRequest) -> HttpResponse:
+    """The feed of the search in the query string; a bad parameter is a 400 that says why."""
+    try:
+        query = search_query_from_params(request.GET)
+    except SearchParamError as exc:
+        return HttpResponse(f"{exc}\n", status=400, content_type="text/plain; charset=utf-8")
+    if query.type == "disclosure":
+        return HttpResponse(
+            "Disclosure searches have no feed.\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return _search_feed(request)

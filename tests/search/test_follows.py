@@ -146,7 +146,8 @@ def test_it_unsubscribes_with_one_post_and_only_shows_a_button_on_get(
     incident,  # noqa: ANN001
 ) -> None:
     follow = follow_add(user=reader, kind="incident", target=str(incident.pk))
-    url = f"/accounts/following/unsubscribe/{unsubscribe_token(user_id=reader.pk, follow_id=follow.pk)}/"
+    token = unsubscribe_token(user_id=reader.pk, follow_id=follow.pk)
+    url = f"/accounts/following/unsubscribe/{token}/"
 
     assert client.get(url).status_code == 200
     assert Follow.objects.filter(pk=follow.pk).exists()
