@@ -27,6 +27,7 @@ from search.models import DigestAddress, Follow, FollowKind
 from search.params import SearchParamError, search_query_from_params
 
 MAX_FOLLOWS_PER_USER = 200
+MAX_SEARCH_TARGET_CHARS = 1000  # Follow.target's length
 CONFIRMATION_MAX_AGE_S = 7 * 24 * 3600
 CONFIRM_SALT = "search.follows.confirm"
 UNSUBSCRIBE_SALT = "search.follows.unsubscribe"
@@ -50,7 +51,9 @@ def follow_params(kind: str, target: str) -> list[list[tuple[str, str]]]:
         current = incident_current_id(int(target)) if target.isdigit() else None
         return [[("incident", str(current or target))]]
     if kind == FollowKind.ENTITY:
-        return [[("facet", f"{role}:{target}")] for role in sorted(ENTITY_FACETS)]
+        entity = entity_current(target)  # a merged entity's incidents are its survivor's
+        slug = entity.slug if entity is not None else target
+        return [[("facet", f"{role}:{slug}")] for role in sorted(ENTITY_FACETS)]
     if kind == FollowKind.TAXONOMY:
         return [[("facet", f"taxonomy:{target}")]]
     return [[(k, v) for k, v in parse_qsl(target) if k != "type"]]
@@ -70,6 +73,8 @@ def _search_pairs(raw: str) -> list[tuple[str, str]]:
 def _search_target(raw: str) -> tuple[str, str]:
     """A search's query string as kept (canonical order) and its label."""
     pairs = _search_pairs(raw)
+    if len(urlencode(pairs)) > MAX_SEARCH_TARGET_CHARS:
+        raise ValidationError({"target": ["This search is too long to follow."]})
     try:
         query = search_query_from_params(as_query_dict(pairs))
     except SearchParamError as exc:

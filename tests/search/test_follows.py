@@ -211,3 +211,29 @@ def test_it_shows_following_on_the_button_of_a_followed_incident(
     body = client.get(f"/incidents/{incident.pk}/").content.decode()
 
     assert "Following · unfollow this incident" in body
+
+
+def test_it_schedules_the_digest_task_daily_by_default(settings) -> None:  # noqa: ANN001
+    from registry.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["search-send-follow-digests"]
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery
+
+    assert (entry["task"], entry["schedule"]) == ("search.send_follow_digests", 86400.0)
+    assert entry["task"] in app.tasks
+
+
+def test_it_follows_a_merged_entity_through_its_survivor(reader) -> None:  # noqa: ANN001
+    from incidents.models import EntityRedirect
+
+    survivor = Entity.objects.create(slug="openai", name="OpenAI")
+    follow_add(user=reader, kind="entity", target="openai")
+    Follow.objects.filter(user=reader).update(target="open-ai")  # followed before the merge
+    EntityRedirect.objects.create(old_slug="open-ai", target=survivor)
+    DigestAddress.objects.create(user=reader, email=reader.email, confirmed_at="2026-01-01T00:00Z")
+    incident = Incident.objects.create(title="OpenAI model leaks a prompt")
+    IncidentEntity.objects.create(incident=incident, entity=survivor, role="developer")
+    refresh_search_vectors(incident_ids=[incident.pk], report_numbers=[])
+
+    assert digests_send_all() == 1
+    assert f"Incident {incident.pk}: OpenAI model leaks a prompt" in mail.outbox[0].body
