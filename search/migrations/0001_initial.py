@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,31 +14,74 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DigestAddress',
+            name="DigestAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmation_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='digest_address', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("confirmation_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="digest_address",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Follow',
+            name="Follow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('incident', 'Incident'), ('entity', 'Entity'), ('taxonomy', 'Taxonomy value'), ('search', 'Saved search')], max_length=16)),
-                ('target', models.CharField(max_length=1000)),
-                ('label', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_report_number', models.BigIntegerField(default=0)),
-                ('last_incident_id', models.BigIntegerField(default=0)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("incident", "Incident"),
+                            ("entity", "Entity"),
+                            ("taxonomy", "Taxonomy value"),
+                            ("search", "Saved search"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("target", models.CharField(max_length=1000)),
+                ("label", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_report_number", models.BigIntegerField(default=0)),
+                ("last_incident_id", models.BigIntegerField(default=0)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'label', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'target'), name='follow_once'), models.CheckConstraint(condition=models.Q(('kind__in', ['incident', 'entity', 'taxonomy', 'search'])), name='follow_kind_valid')],
+                "ordering": ["kind", "label", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind", "target"), name="follow_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["incident", "entity", "taxonomy", "search"])
+                        ),
+                        name="follow_kind_valid",
+                    ),
+                ],
             },
         ),
     ]
