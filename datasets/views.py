@@ -9,7 +9,12 @@ from django.views.decorators.http import require_safe
 from datasets.publishing import dataset_file_path, dataset_snapshots
 from datasets.snapshot import MANIFEST
 
-CONTENT_TYPES = {".csv": "text/csv", ".jsonl": "application/jsonl", ".json": "application/json"}
+CONTENT_TYPES = {
+    ".csv": "text/csv",
+    ".jsonl": "application/jsonl",
+    ".json": "application/json",
+    ".zip": "application/zip",
+}
 
 
 @require_safe
@@ -33,7 +38,8 @@ def dataset_download(request: HttpRequest, name: str, relative: str) -> FileResp
     response = FileResponse(
         path.open("rb"),
         as_attachment=relative != MANIFEST,
-        filename=f"{name}-{relative.replace('/', '-')}",
+        # The archive's own name already holds the snapshot's.
+        filename=relative if path.suffix == ".zip" else f"{name}-{relative.replace('/', '-')}",
         content_type=content_type,
     )
     response["Cache-Control"] = "public, max-age=86400, immutable"

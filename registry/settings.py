@@ -214,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "emissions.tasks_exports.expire_venue_exports",
         "schedule": 900.0,
     },
+    # The follows' email digests (search/digest.py): daily unless FOLLOW_DIGEST_EVERY_S says.
+    "search-send-follow-digests": {
+        "task": "search.send_follow_digests",
+        "schedule": float(env_int("FOLLOW_DIGEST_EVERY_S", 86400, minimum=600)),
+    },
     # A dated dataset snapshot under EXPORTS_ROOT/datasets/ every day; the last 7 are kept.
     "incidents-build-dataset-snapshot": {
         "task": "incidents.tasks.build_dataset_snapshot",

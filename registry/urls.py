@@ -8,6 +8,7 @@ from registry import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/following/", include("search.follow_urls")),
     path("accounts/", include("registry.account_urls")),
     path("api/v1/", include("registry.api_urls")),
     path("search/", include("search.urls")),

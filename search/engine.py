@@ -16,6 +16,9 @@ from typing import Any, Literal, Protocol
 from django.conf import settings
 from django.utils.safestring import SafeString
 
+# MAX_RESULT_WINDOW lives with the counting rule; re-exported for the callers that import it here.
+from search.counting import MAX_RESULT_WINDOW as MAX_RESULT_WINDOW
+from search.counting import SearchCount, search_count
 from search.query import ParsedQuery
 
 HitType = Literal["incident", "report", "disclosure"]
@@ -34,8 +37,6 @@ HIT_TYPES: dict[str, str] = {
     "disclosure": "Emissions disclosures",
 }
 MAX_PAGE_SIZE = 100
-# Deeper than this, a listing is an export's job (as with Elasticsearch's result window).
-MAX_RESULT_WINDOW = 10_000
 
 
 class SearchUnavailable(RuntimeError):
@@ -59,6 +60,9 @@ class SearchQuery:
     correct: bool = True
     # Disclosures beyond the verified ones are visible to their owners and reviewers only.
     user: Any = None
+    # Only records added after this incident id / report number (the follows' digests; the
+    # PostgreSQL engine's rows honour it).
+    after_id: int | None = None
 
     @property
     def offset(self) -> int:
@@ -120,9 +124,18 @@ class SearchResult:
     notices: tuple[str, ...] = ()
 
     @property
+    def count(self) -> SearchCount:
+        """The counting rule (search/counting.py): what to show, how many pages."""
+        return search_count(
+            total=self.total,
+            estimated=self.estimated,
+            reachable=self.reachable,
+            page_size=self.query.page_size,
+        )
+
+    @property
     def pages(self) -> int:
-        reachable = min(self.total, self.reachable or self.total, MAX_RESULT_WINDOW)
-        return max(1, -(-reachable // self.query.page_size))
+        return self.count.pages
 
 
 class SearchEngine(Protocol):

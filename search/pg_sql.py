@@ -135,6 +135,9 @@ def where_clauses(
         else:
             clauses.append("d.search_filters && %(incident_terms)s::text[]")
             params["incident_terms"] = [f"incident:{i}" for i in query.incident_ids]
+    if query.after_id is not None:
+        clauses.append(f"d.{doc.key} > %(after_id)s")
+        params["after_id"] = query.after_id
     if query.date_from:
         clauses.append(f"{doc.incident_date} >= %(date_from)s")
         params["date_from"] = query.date_from
@@ -283,6 +286,21 @@ def search_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | N
         SELECT (SELECT count(*) FROM m) AS matched, {windowed} AS windowed,
                {verified} AS verified, {sampled} AS sampled,
                {hits_sql} AS hits, {facets_sql} AS facets"""
+    return Statement(sql, params)
+
+
+def count_statement(
+    query: SearchQuery, doc: DocumentTable, text: TextQuery | None, *, cap: int
+) -> Statement:
+    """How many rows the export of `query` holds, counted up to `cap` (its conditions: every
+    row's phrases checked)."""
+    where, params = where_clauses(query, doc, text)
+    if text is not None and text.has_phrase:
+        where.append("d.search_vector @@ %(exact)s::tsquery")
+        params["exact"] = text.exact
+    params["cap"] = cap
+    conditions = " AND ".join(where)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {doc.table} d WHERE {conditions} LIMIT %(cap)s) c"
     return Statement(sql, params)
 
 

@@ -60,7 +60,9 @@ def test_it_writes_every_file_and_lists_it_in_the_manifest(snapshot):
     on_disk = sorted(
         str(p.relative_to(snapshot.path)) for p in snapshot.path.rglob("*") if p.is_file()
     )
-    assert on_disk == sorted([*EXPECTED_FILES, "manifest.json"])
+    archive = f"{snapshot.path.name}.zip"  # listed apart, as the manifest's "archive"
+    assert on_disk == sorted([*EXPECTED_FILES, "manifest.json", archive])
+    assert manifest["archive"]["path"] == archive
 
 
 def test_it_records_true_sizes_and_checksums(snapshot):

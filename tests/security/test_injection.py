@@ -33,6 +33,7 @@ HTML_PAGES: dict[str, tuple[str, ...]] = {
     "/disclosures/review/": ("state", "page", "sort"),
     "/search/": ("q", "type", "sort", "date_from", "date_to", "incident", "facet", "page"),
     "/search/export.csv": ("q", "type", "facet"),
+    "/search/feed.atom": ("q", "type", "facet", "date_from"),
     "/datasets/": ("page",),
 }
 LOGGED_IN_AS = {"/submit/queue/": "editor", "/disclosures/review/": "reviewer"}
@@ -42,6 +43,9 @@ NOT_LIST_PAGES: dict[str, str] = {
     "/": "reads no query parameter",
     "/healthz": "reads no query parameter",
     "/accounts/": "account section, reads no query parameter",
+    "/accounts/following/": "the signed-in person's follows, reads no query parameter",
+    "/accounts/following/add/": "POST only (a follow button): tested in tests/search/test_follows",
+    "/accounts/following/confirm/": "POST only (resend the confirmation link)",
     "/accounts/signup/": "a form: its POST fields are tested in test_xss_forms",
     "/accounts/login/": "a form: its POST fields are tested in test_xss_forms",
     "/accounts/logout/": "POST only",
