@@ -10,6 +10,7 @@ from emissions.models.disclosure import (
 )
 from emissions.models.recomputation import Recomputation, Verdict
 from emissions.models.review import DisclosureComment, ReviewConflict
+from emissions.models.system_link import SystemModelLink, SystemRelation
 
 __all__ = [
     "AWAITING_REVIEW_STATES",
@@ -23,5 +24,7 @@ __all__ = [
     "Method",
     "Recomputation",
     "ReviewConflict",
+    "SystemModelLink",
+    "SystemRelation",
     "Verdict",
 ]

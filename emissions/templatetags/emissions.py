@@ -1,15 +1,16 @@
-"""Number formats of the disclosure pages, and the incident page's footprint slot."""
+"""Number formats of the disclosure pages, and the slots the emissions area fills on the
+incident, entity and home pages of the catalog."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import Any
 
 from django import template
 
 from emissions.charts import format_tco2e
-from emissions.selectors import verified_disclosures_for_entities
+from emissions.systems import emissions_summary, footprints_for_systems
+from emissions.systems import footprints_for_incident as system_footprints_for_incident
 from incidents.models import Entity, EntityRole, Incident
 
 register = template.Library()
@@ -41,19 +42,24 @@ def kwh(value: Any) -> str:
     return ""
 
 
-@register.inclusion_tag("emissions/_footprints_for_entities.html")
-def footprints_for_entities(entities: Iterable[Entity]) -> dict[str, Any]:
-    """Verified training footprints of these AI systems (renders nothing when none)."""
-    ids = [entity.pk for entity in entities]
-    return {"disclosures": list(verified_disclosures_for_entities(ids)) if ids else []}
-
-
-@register.inclusion_tag("emissions/_footprints_for_entities.html")
+@register.inclusion_tag("emissions/_footprints_for_incident.html")
 def footprints_for_incident(incident: Incident) -> dict[str, Any]:
-    """Verified training footprints of the AI systems implicated in an incident."""
-    ids = list(
-        incident.entity_links.filter(role=EntityRole.IMPLICATED_SYSTEM).values_list(
-            "entity_id", flat=True
-        )
+    """Links and verified footprints of the AI systems implicated in an incident (one query)."""
+    return {"footprints": system_footprints_for_incident(incident)}
+
+
+@register.inclusion_tag("emissions/_entity_system.html")
+def system_for_entity(entity: Entity) -> dict[str, Any]:
+    """The entity page's pointer to its system page, with the models linked (one query)."""
+    footprints = footprints_for_systems([entity.pk])[entity.pk]
+    # Organisations and harmed people get no "as an AI system" section; systems always do.
+    shown = (
+        bool(footprints) or entity.incident_links.filter(role=EntityRole.IMPLICATED_SYSTEM).exists()
     )
-    return {"disclosures": list(verified_disclosures_for_entities(ids)) if ids else []}
+    return {"entity": entity, "footprints": footprints, "shown": shown}
+
+
+@register.inclusion_tag("emissions/_home_emissions.html")
+def home_emissions() -> dict[str, Any]:
+    """The home page's emissions column beside the incident counts."""
+    return {"summary": emissions_summary()}
