@@ -257,7 +257,7 @@ SYSTEM_LINKS: list[tuple[str, str, str, str | None, str]] = [
         "GPT-3",
         "gpt-3",
         "OpenAI's model index for researchers lists the GPT-3.5 series beside the GPT-3 "
-        "models it follows (archived https://archive.li/XDCN0); lineage GPT-3 -> Codex -> "
+        "models it follows (archived https://archive.li/XDCN0). Lineage GPT-3 -> Codex -> "
         "code-davinci-002 -> ChatGPT: https://cdn.matt-rickard.com/gpt-lineage",
     ),
     (
