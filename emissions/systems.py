@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordSimilarity
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Greatest
 
@@ -24,7 +24,9 @@ from incidents.models import Entity, EntityRole, Incident, IncidentEntity
 # Relations under which a system's training cost includes the model's: summing them is a total
 # of what was spent on the system; "same family" footprints are context, never added in.
 DIRECT_RELATIONS = ("is", "built_on", "fine_tuned_from")
-SUGGESTION_THRESHOLD = 0.3
+# pg_trgm similarity of the whole names, or of the model's name to whole words of the
+# entity's ("Meena" in "Meena chatbot" is 1.0, "BLOOM" in "National Blood Bank" 0.5).
+SUGGESTION_THRESHOLD = 0.6
 ARXIV_YEAR = re.compile(r"^(\d{2})(\d{2})\.")
 
 
@@ -211,7 +213,7 @@ def system_suggestions(disclosure: Disclosure, *, limit: int = 5) -> list[Entity
     return list(
         Entity.objects.annotate(
             similarity=Greatest(
-                TrigramSimilarity("name", name), TrigramWordSimilarity(name, "name")
+                TrigramSimilarity("name", name), TrigramStrictWordSimilarity(name, "name")
             )
         )
         .filter(similarity__gte=SUGGESTION_THRESHOLD)

@@ -97,7 +97,7 @@ def system_link_remove(*, actor: User, link_id: int, reason: str = "") -> None:
     Editors may remove any link; an author only one on their own disclosure while it is open.
     """
     link = (
-        SystemModelLink.objects.select_for_update()
+        SystemModelLink.objects.select_for_update(of=("self",))
         .select_related("system", "disclosure")
         .filter(pk=link_id)
         .first()
