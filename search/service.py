@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from search.across import without_needless_suggestion
 from search.engine import SearchQuery, SearchResult, SearchUnavailable, get_engine
 
 logger = logging.getLogger("search")
@@ -24,13 +25,15 @@ def search_run(query: SearchQuery) -> SearchResult:
     failure raises SearchUnavailable."""
     engine = get_engine()
     if engine.name == "postgres":
-        return engine.search(query)
+        return without_needless_suggestion(engine.search(query))
     try:
-        return engine.search(query)
+        return without_needless_suggestion(engine.search(query))
     except SearchUnavailable as exc:
         logger.warning("elasticsearch unavailable, falling back to postgres: %s", exc)
         result = get_engine("postgres").search(query)
-        return replace(result, notices=(*result.notices, FALLBACK_NOTICE))
+        return without_needless_suggestion(
+            replace(result, notices=(*result.notices, FALLBACK_NOTICE))
+        )
 
 
 def search_rows(query: SearchQuery) -> Iterator[Mapping[str, Any]]:
