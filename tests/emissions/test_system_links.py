@@ -154,3 +154,18 @@ def test_it_stops_suggesting_a_system_once_linked(world):
     )
 
     assert system_suggestions(draft) == []
+
+
+def test_the_admin_links_through_the_audited_service(client, world):
+    system = EntityFactory(slug="bard", name="Bard")
+    client.force_login(world.staff)
+
+    response = client.post(
+        "/admin/emissions/systemmodellink/add/",
+        {"system": system.pk, "relation": "built_on", "model_name": "LaMDA", "source": SOURCE},
+    )
+
+    made = SystemModelLink.objects.get()
+    assert response.status_code == 302
+    assert (made.model_name, made.linked_by) == ("LaMDA", world.staff)
+    assert AuditEvent.objects.filter(action="system_link.create", subject_id=made.pk).exists()
