@@ -251,3 +251,33 @@ def test_it_hides_the_confirmation_page_from_other_researchers(client, world):
 
     assert response.status_code == 404
     assert not SystemModelLink.objects.exists()
+
+
+def test_the_disclosure_page_names_the_systems_built_on_it(client, chatgpt):
+    _, gpt3 = chatgpt
+
+    html = client.get(f"/disclosures/{gpt3.pk}/").content.decode()
+
+    assert '<a href="/systems/chatgpt/">ChatGPT</a> is of the same family as GPT-3' in html
+
+
+def test_the_author_of_an_open_disclosure_is_pointed_to_the_suggestions(client, world):
+    submitted = make_disclosure(world, "submitted", model_name="BLOOM")
+    client.force_login(world.researcher)
+
+    html = client.get(f"/disclosures/{submitted.pk}/").content.decode()
+
+    assert (
+        f'href="/disclosures/{submitted.pk}/systems/">Say which AI systems use this model' in html
+    )
+
+
+def test_submitting_leads_the_author_to_the_suggested_systems(client, world):
+    EntityFactory(slug="bloom", name="BLOOM")
+    draft = make_disclosure(world, "draft", model_name="BLOOM")
+    client.force_login(world.researcher)
+
+    response = client.post(f"/disclosures/{draft.pk}/act/submit/")
+
+    assert response["Location"] == f"/disclosures/{draft.pk}/systems/"
+    assert not SystemModelLink.objects.exists()
