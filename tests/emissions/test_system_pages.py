@@ -59,8 +59,8 @@ def test_it_states_each_relation_plainly(client, chatgpt):
         in html
     )
     assert (
-        f'ChatGPT is of the same family as <strong>GPT-3</strong>: <a href="/disclosures/{gpt3.pk}/">'
-        "GPT-3 175B</a>" in html
+        "ChatGPT is of the same family as <strong>GPT-3</strong>: "
+        f'<a href="/disclosures/{gpt3.pk}/">GPT-3 175B</a>' in html
     )
 
 
