@@ -10,6 +10,7 @@ from typing import Any
 
 from search.across import without_needless_suggestion
 from search.engine import SearchQuery, SearchResult, SearchUnavailable, get_engine
+from search.query import parse_query
 
 logger = logging.getLogger("search")
 
@@ -27,7 +28,15 @@ def search_run(query: SearchQuery) -> SearchResult:
     if engine.name == "postgres":
         return without_needless_suggestion(engine.search(query))
     try:
-        return without_needless_suggestion(engine.search(query))
+        result = without_needless_suggestion(engine.search(query))
+        if result.suggestion and result.total == 0:
+            # The cluster's term suggester does not know whether its words find anything.
+            tried = engine.search(
+                replace(query, parsed=parse_query(result.suggestion), correct=False)
+            )
+            if tried.total <= result.total:
+                result = replace(result, suggestion=None)
+        return result
     except SearchUnavailable as exc:
         logger.warning("elasticsearch unavailable, falling back to postgres: %s", exc)
         result = get_engine("postgres").search(query)

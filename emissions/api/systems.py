@@ -94,7 +94,14 @@ class SystemList(ListAPIView):
     def get_queryset(self):  # noqa: ANN201
         return systems_list()
 
-    @extend_schema(summary="AI systems linked to disclosed models", tags=["systems"])
+    @extend_schema(
+        summary="AI systems linked to disclosed models",
+        tags=["systems"],
+        responses={
+            200: SystemSummarySerializer(many=True),
+            400: OpenApiResponse(ErrorSerializer, "Bad paging parameters: the errors say which."),
+        },
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 

@@ -80,3 +80,32 @@ def test_it_still_offers_a_typo_correction_as_a_link_only(client, bloom):
 
     assert 'Did you mean <a href="?q=blood">blood</a>?' in html
     assert "No results" in html
+
+
+class SuggestingEngine:
+    """An engine whose suggester proposes a word, finding `found` hits for it."""
+
+    name = "elasticsearch"
+
+    def __init__(self, found: int) -> None:
+        self.found = found
+
+    def search(self, query):  # noqa: ANN001, ANN201
+        from search.engine import SearchResult
+
+        if query.parsed.text == "blood":
+            return SearchResult(query=query, hits=(), total=self.found)
+        return SearchResult(query=query, hits=(), total=0, suggestion="blood")
+
+
+@pytest.mark.parametrize(("found", "offered"), [(0, None), (3, "blood")])
+def test_it_offers_a_cluster_suggestion_only_when_it_finds_more(monkeypatch, db, found, offered):
+    from search import service
+    from search.engine import SearchQuery
+    from search.query import parse_query
+
+    monkeypatch.setattr(service, "get_engine", lambda name=None: SuggestingEngine(found))
+
+    result = service.search_run(SearchQuery(parsed=parse_query("blod")))
+
+    assert result.suggestion == offered
