@@ -14,11 +14,11 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
-from emissions.models import Disclosure, DisclosureState, SystemModelLink
+from emissions.demo_systems import link_demo_systems
+from emissions.models import Disclosure, DisclosureState
 from emissions.previews import footprint_preview
 from emissions.services.disclosures import disclosure_amend, disclosure_create
 from emissions.services.recomputation import disclosure_recompute
-from emissions.services.system_links import system_link_create
 from emissions.services.workflow import disclosure_transition
 from incidents.models import Entity
 from registry.accounts.services import account_create
@@ -237,65 +237,6 @@ PUBLISHED: list[tuple[str, dict[str, Any], list[str]]] = [
     ),
 ]
 
-# (system slug, relation, model name, demo disclosure key or None, source of the relation):
-# how deployed systems of the incident demo relate to disclosed models. Only relations stated
-# in the cited sources; a model nobody disclosed is linked with no disclosure, so the system
-# page says so instead of borrowing another model's figure.
-SYSTEM_LINKS: list[tuple[str, str, str, str | None, str]] = [
-    (
-        "chatgpt",
-        "fine_tuned_from",
-        "GPT-3.5",
-        None,
-        "OpenAI's ChatGPT announcement (30 Nov 2022): \"ChatGPT is fine-tuned from a model in "
-        'the GPT-3.5 series", quoted at '
-        "https://ai.stackexchange.com/questions/39023/are-gpt-3-5-series-models-based-on-gpt-3",
-    ),
-    (
-        "chatgpt",
-        "same_family",
-        "GPT-3",
-        "gpt-3",
-        "OpenAI's model index for researchers lists the GPT-3.5 series beside the GPT-3 "
-        "models it follows (archived https://archive.li/XDCN0). Lineage GPT-3 -> Codex -> "
-        "code-davinci-002 -> ChatGPT: https://cdn.matt-rickard.com/gpt-lineage",
-    ),
-    (
-        "bing-chat",
-        "built_on",
-        "GPT-4",
-        None,
-        "Microsoft confirmed that Bing's chat runs on GPT-4: "
-        "https://www.engadget.com/microsoft-confirms-bing-runs-on-the-new-gpt-4-model-"
-        "184121316.html",
-    ),
-    (
-        "bing-chat",
-        "same_family",
-        "GPT-3",
-        "gpt-3",
-        "GPT-4 is the successor of OpenAI's GPT-3.5 series (Engadget, "
-        "https://www.engadget.com/microsoft-confirms-bing-runs-on-the-new-gpt-4-model-"
-        "184121316.html); GPT-3.5 follows GPT-3 (https://archive.li/XDCN0)",
-    ),
-    (
-        "bard",
-        "built_on",
-        "LaMDA",
-        None,
-        "Google announced Bard in February 2023 as a chatbot powered by LaMDA: "
-        "https://en.wikipedia.org/wiki/LaMDA",
-    ),
-    (
-        "bard",
-        "same_family",
-        "Meena",
-        "meena",
-        "LaMDA was originally developed and introduced as Meena in 2020: "
-        "https://en.wikipedia.org/wiki/LaMDA",
-    ),
-]
-
 # (key, model name, run, claim scale, final state, reviewer's reason): invented examples.
 EXAMPLES: list[tuple[str, str, dict[str, Any], float, str, str]] = [
     ("draft", "Demo: diffusion model (draft)",
@@ -407,7 +348,14 @@ def load(*, stdout: TextIO | None = None) -> DemoSummary:
             disclosure = _created(researcher, key, values, summary)
             if disclosure is not None:
                 _walk(disclosure, state, researcher=researcher, reviewer=reviewer, reason=reason)
-        _link_systems(people["demo-editor"], researcher, summary)
+        link_demo_systems(
+            editor=people["demo-editor"],
+            published=PUBLISHED,
+            disclosure_for=lambda key: Disclosure.objects.filter(
+                owner=researcher, idempotency_key=_key(key)
+            ).first(),
+            created=summary.created,
+        )
         t5 = Disclosure.objects.get(owner=researcher, idempotency_key=_key("t5"))
         if not t5.amendments.exists():
             disclosure_amend(disclosure_id=t5.pk, actor=researcher)
@@ -419,42 +367,6 @@ def load(*, stdout: TextIO | None = None) -> DemoSummary:
             f"(password {DEMO_PASSWORD})\n"
         )
     return summary
-
-
-def _link_systems(editor: User, researcher: User, summary: DemoSummary) -> None:
-    """The editor's links of SYSTEM_LINKS; those already there (or whose system the catalog
-    does not have) are skipped, so a second load writes nothing."""
-    # A published disclosure's own system "is" the model, as its paper describes it.
-    own = [
-        (slug, "is", fields["model_name"], key, f"The model's paper, arXiv:{fields['arxiv_id']}")
-        for key, fields, slugs in PUBLISHED
-        for slug in slugs
-    ]
-    wanted = [*own, *SYSTEM_LINKS]
-    systems = {e.slug: e for e in Entity.objects.filter(slug__in={r[0] for r in wanted})}
-    for slug, relation, model_name, key, source in wanted:
-        system = systems.get(slug)
-        if system is None:
-            continue
-        disclosure = (
-            Disclosure.objects.filter(owner=researcher, idempotency_key=_key(key)).first()
-            if key
-            else None
-        )
-        existing = SystemModelLink.objects.filter(
-            system=system, relation=relation, model_name=model_name, disclosure=disclosure
-        )
-        if existing.exists():
-            continue
-        system_link_create(
-            actor=editor,
-            system_id=system.pk,
-            relation=relation,
-            model_name=model_name,
-            disclosure_id=disclosure.pk if disclosure else None,
-            source=source,
-        )
-        summary.created.append(f"link {slug} {relation} {model_name}")
 
 
 def _key(name: str) -> uuid.UUID:
