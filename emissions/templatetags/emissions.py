@@ -9,6 +9,8 @@ from typing import Any
 from django import template
 
 from emissions.charts import format_tco2e
+from emissions.models import DisclosureState
+from emissions.selectors import disclosures_public
 from emissions.systems import emissions_summary, footprints_for_systems
 from emissions.systems import footprints_for_incident as system_footprints_for_incident
 from incidents.models import Entity, EntityRole, Incident
@@ -56,7 +58,19 @@ def system_for_entity(entity: Entity) -> dict[str, Any]:
     shown = (
         bool(footprints) or entity.incident_links.filter(role=EntityRole.IMPLICATED_SYSTEM).exists()
     )
-    return {"entity": entity, "footprints": footprints, "shown": shown}
+    # An organisation's own disclosures, by the organisation named in them (GPT-3 for OpenAI).
+    trained = list(
+        disclosures_public()
+        .filter(organisation__iexact=entity.name)
+        .exclude(amendments__state=DisclosureState.VERIFIED)
+        .order_by("-claim_tco2e", "-id")[:10]
+    )
+    return {
+        "entity": entity,
+        "footprints": footprints,
+        "shown": shown,
+        "trained": trained,
+    }
 
 
 @register.inclusion_tag("emissions/_home_emissions.html")

@@ -281,3 +281,14 @@ def test_submitting_leads_the_author_to_the_suggested_systems(client, world):
 
     assert response["Location"] == f"/disclosures/{draft.pk}/systems/"
     assert not SystemModelLink.objects.exists()
+
+
+def test_the_entity_page_of_an_organisation_shows_its_verified_models(client, world):
+    EntityFactory(slug="openai", name="OpenAI")
+    gpt3 = make_disclosure(world, "verified", model_name="GPT-3", organisation="OpenAI")
+    make_disclosure(world, "submitted", model_name="GPT-4", organisation="OpenAI")
+
+    html = client.get("/entities/openai/").content.decode()
+
+    assert f'<a href="/disclosures/{gpt3.pk}/">GPT-3 11B</a>: 46.7 t CO2e as disclosed' in html
+    assert "GPT-4" not in html
