@@ -3,7 +3,9 @@
 Layout of a snapshot folder:
 
     incidents.csv / .jsonl, reports.csv / .jsonl, entities.csv / .jsonl,
-    disclosures.csv / .jsonl (verified only), classifications/<Namespace>.csv / .jsonl,
+    disclosures.csv / .jsonl (verified only), system_footprints.csv / .jsonl (AI systems
+    linked to models, with the verified footprint where there is one),
+    classifications/<Namespace>.csv / .jsonl,
     mongodump_full_snapshot/ (AIID-compatible CSVs, see datasets.aiid),
     LICENSE, CITATION.cff, manifest.json (row counts, sizes and SHA-256 of every file),
     <name>.zip (every file above in one archive, under a <name>/ folder; its size and SHA-256
@@ -31,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from datasets import aiid, classifications, disclosures, sql
+from datasets import aiid, classifications, disclosures, sql, system_footprints
 from datasets.files import FileRecord, HashingFile
 from registry.files import atomic_directory
 
@@ -150,6 +152,7 @@ def _write_files(root: Path) -> tuple[datetime.datetime, list[FileRecord]]:
                 description=label,
             )
         _write_disclosures(writer)
+        _write_system_footprints(writer)
         _write_classifications(writer, root)
         _write_aiid(writer, root)
         writer.text(
@@ -179,6 +182,28 @@ def _write_disclosures(writer: _SnapshotWriter) -> None:
         "disclosures.jsonl",
         f"COPY (SELECT row_to_json(t)::text FROM (SELECT "  # noqa: S608
         f"{disclosures.disclosure_columns(defuse=False)}\n{from_clause}) t) "
+        "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')",
+        params=params,
+        media_type=JSONL,
+        description=label,
+    )
+
+
+def _write_system_footprints(writer: _SnapshotWriter) -> None:
+    from_clause, params = system_footprints.system_footprints_from()
+    label = "AI systems linked to models, with the verified training footprint of each model"
+    writer.copy(
+        "system_footprints.csv",
+        f"COPY (SELECT {system_footprints.system_footprint_columns(defuse=True)}\n"
+        f"{from_clause}) TO STDOUT WITH (FORMAT csv, HEADER true)",
+        params=params,
+        media_type=CSV,
+        description=label,
+    )
+    writer.copy(
+        "system_footprints.jsonl",
+        f"COPY (SELECT row_to_json(t)::text FROM (SELECT "  # noqa: S608
+        f"{system_footprints.system_footprint_columns(defuse=False)}\n{from_clause}) t) "
         "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')",
         params=params,
         media_type=JSONL,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", include("search.urls")),
     path("submit/", include("incidents.submission_urls")),
     path("disclosures/", include("emissions.urls")),
+    path("systems/", include("emissions.system_urls")),
     path("venues/", include("venues.urls")),
     path("datasets/", include("datasets.urls")),
     path("", include("incidents.urls")),

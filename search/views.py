@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from search.across import across_records
 from search.engine import (
     HIT_TYPES,
     SORT_ORDERS,
@@ -98,6 +99,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "capped_notice": count.capped_notice(
                 relevance=query.effective_sort == "relevance" and not query.parsed.is_empty
             ),
+            "across": across_records(query),
+            "disclosures_url": _link(query, type="disclosure", page=None, facet=None),
             "facet_groups": _facet_links(query, result),
             "previous_url": _link(query, page=str(page - 1)) if page > 1 else None,
             "next_url": _link(query, page=str(page + 1)) if page < count.pages else None,

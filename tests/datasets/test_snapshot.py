@@ -36,6 +36,8 @@ EXPECTED_FILES = [
     "mongodump_full_snapshot/submissions.csv",
     "reports.csv",
     "reports.jsonl",
+    "system_footprints.csv",
+    "system_footprints.jsonl",
 ]
 
 

@@ -70,6 +70,7 @@ NOT_LIST_PAGES: dict[str, str] = {
     "/feeds/reports.atom": "reads no query parameter",
     "/search/export.json": "the same view as /search/export.csv, covered there",
     "/taxonomies/": "reads no query parameter",
+    "/systems/": "the list of linked AI systems, reads no query parameter",
 }
 # A page that answers 400 must say why.
 MIN_MESSAGE_LENGTH = 10
@@ -174,6 +175,7 @@ API_LIST_ENDPOINTS = (
     "/api/v1/taxonomies/",
     "/api/v1/venues/",
     "/api/v1/search/",
+    "/api/v1/systems/",
 )
 
 
@@ -202,6 +204,7 @@ DETAIL_PATHS = (
     "/api/v1/disclosures/{}/",
     "/api/v1/submissions/{}/",
     "/api/v1/classifications/{}/",
+    "/api/v1/systems/{}/",
 )
 
 
