@@ -44,7 +44,7 @@ TAXONOMIES_SQL = """
 SELECT t.id, t.namespace,
        coalesce((SELECT json_agg(json_build_array(f.id, f.short_name) ORDER BY f.weight, f.id)
                  FROM incidents_taxonomyfield f
-                 WHERE f.taxonomy_id = t.id AND f.public), '[]'::json)::text
+                 WHERE f.taxonomy_id = t.id AND f.public AND NOT f.internal), '[]'::json)::text
 FROM incidents_taxonomy t WHERE t.public ORDER BY t.namespace
 """
 

@@ -65,7 +65,7 @@ REPORT_FIELDS_SQL = f"""
             CROSS JOIN unnest(c.facets) f
             WHERE NOT EXISTS (
                 SELECT 1 FROM incidents_taxonomyfield tf
-                WHERE tf.taxonomy_id = t.id AND NOT tf.public
+                WHERE tf.taxonomy_id = t.id AND (NOT tf.public OR tf.internal)
                   AND starts_with(f, t.namespace || ':' || tf.short_name || ':'))
     ) terms ORDER BY term),
     search_filters = ARRAY(SELECT DISTINCT term FROM (
@@ -150,7 +150,7 @@ UPDATE incidents_incident i SET
             WHERE c.publish AND c.incident_id = i.id
               AND NOT EXISTS (
                   SELECT 1 FROM incidents_taxonomyfield tf
-                  WHERE tf.taxonomy_id = t.id AND NOT tf.public
+                  WHERE tf.taxonomy_id = t.id AND (NOT tf.public OR tf.internal)
                     AND starts_with(f, t.namespace || ':' || tf.short_name || ':'))
         UNION ALL SELECT f FROM incidents_report r
             JOIN incidents_report_incidents ri ON ri.report_id = r.number

@@ -53,14 +53,19 @@ LINKED_DISPLAY_TYPES = frozenset(
 class ClassificationAccess:
     private_fields: bool  # taxonomies and fields marked not public
     unpublished: bool  # classifications editors have not published yet
+    internal_fields: bool = False  # annotation bookkeeping (TaxonomyField.internal)
 
 
 def classification_access(viewer: Viewer) -> ClassificationAccess:
     """Anonymous visitors see public fields of published classifications; signed-in users
-    also see non-public fields (as on the AIID); editors also see unpublished ones."""
+    also see non-public fields (as on the AIID); editors also see unpublished ones and the
+    internal bookkeeping fields, which nobody else ever sees."""
     if viewer is None or not viewer.is_authenticated:
         return ClassificationAccess(private_fields=False, unpublished=False)
-    return ClassificationAccess(private_fields=True, unpublished=viewer.has_role(Role.EDITOR))
+    is_editor = viewer.has_role(Role.EDITOR)
+    return ClassificationAccess(
+        private_fields=True, unpublished=is_editor, internal_fields=is_editor
+    )
 
 
 def visible_classifications(access: ClassificationAccess) -> QuerySet[Classification]:
@@ -74,6 +79,8 @@ def visible_classifications(access: ClassificationAccess) -> QuerySet[Classifica
 
 def visible_fields(access: ClassificationAccess) -> QuerySet[TaxonomyField]:
     qs = TaxonomyField.objects.all()
+    if not access.internal_fields:
+        qs = qs.filter(internal=False)
     if not access.private_fields:
         qs = qs.filter(public=True, taxonomy__public=True)
     return qs

@@ -50,7 +50,7 @@ SELECT coalesce(json_agg(json_build_object(
                             '{{}}'::json)
             FROM incidents_classificationvalue v
             JOIN incidents_taxonomyfield f ON f.id = v.field_id
-            WHERE v.classification_id = c.id AND f.public
+            WHERE v.classification_id = c.id AND f.public AND NOT f.internal
         )
     ) ORDER BY t.weight, t.namespace), '[]'::json)::text
 FROM incidents_classification c
@@ -139,6 +139,7 @@ def classifications_for_api() -> QuerySet[Classification]:
         FROM incidents_classificationvalue v
         JOIN incidents_taxonomyfield f ON f.id = v.field_id
         WHERE v.classification_id = "incidents_classification"."id" AND f.public
+          AND NOT f.internal
         """,
         [],
         output_field=JSONField(),
@@ -163,7 +164,7 @@ def classifications_for_api() -> QuerySet[Classification]:
 def taxonomies_for_api() -> QuerySet[Taxonomy]:
     """Public taxonomies with `field_rows`: their public fields in display order."""
     field_rows = ArraySubquery(
-        TaxonomyField.objects.filter(taxonomy=OuterRef("pk"), public=True)
+        TaxonomyField.objects.filter(taxonomy=OuterRef("pk"), public=True, internal=False)
         .order_by("weight", "id")
         .values(
             row=JSONObject(
@@ -188,7 +189,11 @@ def public_taxonomy_field(*, namespace: str, field_name: str) -> TaxonomyField |
     """The public field `field_name` of the public taxonomy `namespace`, if there is one."""
     return (
         TaxonomyField.objects.filter(
-            taxonomy__namespace=namespace, taxonomy__public=True, short_name=field_name, public=True
+            taxonomy__namespace=namespace,
+            taxonomy__public=True,
+            short_name=field_name,
+            public=True,
+            internal=False,
         )
         .select_related("taxonomy")
         .first()
@@ -199,7 +204,7 @@ def public_field_names(*, namespace: str) -> list[str]:
     """Short names of the public fields of a public taxonomy (empty if there is none)."""
     return list(
         TaxonomyField.objects.filter(
-            taxonomy__namespace=namespace, taxonomy__public=True, public=True
+            taxonomy__namespace=namespace, taxonomy__public=True, public=True, internal=False
         ).values_list("short_name", flat=True)
     )
 

@@ -175,7 +175,8 @@ def classification_values_clean(
 def classification_facets_of(
     *, taxonomy: Taxonomy, fields: Mapping[str, TaxonomyField], values: Mapping[str, Any]
 ) -> list[str]:
-    """The facet strings of cleaned values: public fields of a facet-able display type."""
+    """The facet strings of cleaned values: public, non-internal fields of a facet-able
+    display type."""
     return classification_facets(
         taxonomy.namespace,
         {
@@ -183,6 +184,7 @@ def classification_facets_of(
             for name, value in values.items()
             if name in fields
             and fields[name].public
+            and not fields[name].internal
             and fields[name].display_type in FACET_DISPLAY_TYPES
         },
     )
