@@ -19,6 +19,7 @@ TICK_MARGIN = 24
 MAX_TICKS = 6
 BAR_CHART_WIDTH = 400
 BAR_ROW_HEIGHT = 36
+BAR_HEIGHT = 12
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,14 @@ class Bar:
     width: float
     label_y: float
 
+    @property
+    def value_x(self) -> float:
+        return self.width + 4
+
+    @property
+    def value_y(self) -> float:
+        return self.y + BAR_HEIGHT - 2
+
 
 @dataclass(frozen=True)
 class BarChart:
@@ -132,6 +141,7 @@ class BarChart:
     height: int
     width: int = BAR_CHART_WIDTH
     label_chars: int = 56
+    bar_height: int = BAR_HEIGHT
 
 
 def bar_chart(rows: Sequence[tuple[str, int, str]]) -> BarChart:
