@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
@@ -106,7 +107,10 @@ def incident_facets(
         .filter(incident__in=incidents.order_by().values("pk"))
         .values("pk")
     )
-    sql, params = classifications.query.sql_with_params()
+    try:
+        sql, params = classifications.query.sql_with_params()
+    except EmptyResultSet:  # the list is empty by construction (a filter nobody may use)
+        return []
     with connection.cursor() as cursor:
         # Only the ORM's own compiled SQL is formatted in; values travel as parameters.
         cursor.execute(FACETS_SQL.format(classifications=sql), params)
