@@ -127,6 +127,10 @@ class Bar:
     label_y: float
 
     @property
+    def row_y(self) -> float:
+        return self.label_y - 13
+
+    @property
     def value_x(self) -> float:
         return self.width + 4
 
@@ -142,6 +146,7 @@ class BarChart:
     width: int = BAR_CHART_WIDTH
     label_chars: int = 56
     bar_height: int = BAR_HEIGHT
+    row_height: int = BAR_ROW_HEIGHT
 
 
 def bar_chart(rows: Sequence[tuple[str, int, str]]) -> BarChart:
