@@ -202,7 +202,7 @@ def test_taxonomy_facets_are_checkboxes_and_combine(client):
     assert listed_ids(response) == [both.id]
     assert (
         '<input type="checkbox" name="taxonomy" value="MIT:Intent:Intentional"> '
-        '<span class="facet-value">Intentional</span> <span class="count">2</span>'
+        '<span class="facet-choice">Intentional</span> <span class="count">2</span>'
     ) in html
 
 
