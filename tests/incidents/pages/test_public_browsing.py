@@ -109,6 +109,28 @@ def test_a_merged_entity_says_so(client):
     assert "Entity “acme-corp” was merged into this one." in html
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"merged_from": "<script>alert(1)</script>"},
+        {"merged_from": "9" * 40},
+        {"merged_from": "-1"},
+        {"reports_page": "abc"},
+        {"reports_page": "99999999999999999999"},
+        {"reports_page": "\x00"},
+    ],
+)
+def test_hostile_incident_page_parameters_are_ignored(client, params):
+    incident = IncidentFactory()
+    ReportFactory().incidents.add(incident)
+
+    response = client.get(f"/incidents/{incident.id}/", params)
+
+    assert response.status_code == 200
+    assert "was merged into this one" not in response.content.decode()
+    assert "<script>alert(1)" not in response.content.decode()
+
+
 # --- Reports, paged ---------------------------------------------------------------------------
 
 
