@@ -13,10 +13,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
 from incidents.models import DisplayType, Entity, Incident, TaxonomyField
-from incidents.selectors import (
+from incidents.selectors import entity_redirect_target
+from incidents.visibility import (
     Viewer,
     classification_access,
-    resolve_entity_slug,
     visible_classifications,
     visible_fields,
 )
@@ -36,9 +36,11 @@ def entity_lookup(text: str) -> Entity | None:
     if not text:
         return None
     for candidate in dict.fromkeys([text, text.lower(), slugify(text)]):
-        slug = resolve_entity_slug(candidate)
-        if slug is not None:
-            return Entity.objects.filter(slug=slug).first()
+        entity = Entity.objects.filter(
+            slug=entity_redirect_target(candidate) or candidate
+        ).first()
+        if entity is not None:
+            return entity
     return Entity.objects.filter(name__iexact=text).order_by("pk").first()
 
 

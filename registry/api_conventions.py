@@ -15,10 +15,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from defusedcsv import csv
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -31,6 +30,8 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from registry.spreadsheet import csv_writer
 
 # Query parameters the pagination and the renderers read; every other one must be a filter.
 PAGINATION_PARAMETERS = frozenset({"cursor", "page_size"})
@@ -128,7 +129,7 @@ def _csv_cell(value: Any) -> Any:
 def csv_line(row: Sequence[Any]) -> str:
     """One CSV record, cells defused against spreadsheet formula injection."""
     buffer = _LineBuffer()
-    csv.writer(buffer).writerow([_csv_cell(value) for value in row])
+    csv_writer(buffer).writerow([_csv_cell(value) for value in row])
     return buffer.line
 
 
@@ -259,9 +260,6 @@ class RegistryAPIMixin:
     filter_backends = [StrictFilterBackend]
     schema = RegistryAutoSchema()
     last_modified: datetime.datetime | None = None
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         try:

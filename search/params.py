@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, cast
 
+from registry.ids import MAX_ID
 from search.engine import (
     HIT_TYPES,
     MAX_PAGE_SIZE,
@@ -25,7 +26,7 @@ from search.query import QueryError, clean_text, parse_query
 
 DEFAULT_PAGE_SIZE = 20
 MAX_FILTER_VALUES = 50
-MAX_INCIDENT_ID = 2**31 - 1
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 
@@ -152,7 +153,7 @@ def search_query_from_params(params: Mapping[str, Any], *, user: Any = None) -> 
     except FacetError as exc:
         raise SearchParamError(str(exc), "facet") from None
     incident_ids = tuple(
-        _whole_number(raw, "incident", default=0, low=1, high=MAX_INCIDENT_ID)
+        _whole_number(raw, "incident", default=0, low=1, high=MAX_ID)
         for raw in _many(params, "incident")
     )
     date_from = _date(_single(params, "date_from"), "date_from")

@@ -30,6 +30,7 @@ from incidents.models import (
     Taxonomy,
     TaxonomyField,
 )
+from incidents.visibility import field_is_public
 from registry.models import User
 from registry.workflow import audit
 
@@ -175,16 +176,14 @@ def classification_values_clean(
 def classification_facets_of(
     *, taxonomy: Taxonomy, fields: Mapping[str, TaxonomyField], values: Mapping[str, Any]
 ) -> list[str]:
-    """The facet strings of cleaned values: public, non-internal fields of a facet-able
-    display type."""
+    """The facet strings of cleaned values: public fields of a facet-able display type."""
     return classification_facets(
         taxonomy.namespace,
         {
             name: value
             for name, value in values.items()
             if name in fields
-            and fields[name].public
-            and not fields[name].internal
+            and field_is_public(fields[name])
             and fields[name].display_type in FACET_DISPLAY_TYPES
         },
     )

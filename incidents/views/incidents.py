@@ -8,8 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.api.filters import IncidentFilterSet
 from incidents.browse import entity_datalist, entity_lookup, entity_suggestions, incident_facets
 from incidents.citations import citation_bibtex, citation_text
+from incidents.models import Incident
 from incidents.selectors import (
     incident_detail as select_incident_detail,
 )
@@ -20,6 +22,7 @@ from incidents.selectors import (
     incidents_list,
 )
 from incidents.views.filters import IncidentFilterForm
+from incidents.visibility import classification_access
 from registry.models import Role
 
 INCIDENTS_PER_PAGE = 25
@@ -31,7 +34,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     entity = entity_lookup(entity_text) if entity_text else None
     # A name that finds no entity still filters (to nothing), and suggestions are offered.
     filters = form.filters(entity_slug=entity.slug if entity else entity_text)
-    incidents = incidents_list(filters=filters, viewer=request.user)
+    filterset = IncidentFilterSet(
+        data=filters.filterset_data(),
+        queryset=Incident.objects.all(),
+        access=classification_access(request.user),
+    )
+    # A value the filter refuses (a taxonomy field this visitor may not see) matches nothing.
+    filtered = filterset.qs if filterset.is_valid() else Incident.objects.none()
+    incidents = incidents_list(filtered=filtered, sort=filters.sort, q=filters.q)
     paginator = Paginator(incidents, INCIDENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(

@@ -259,5 +259,6 @@ def test_each_bar_of_a_taxonomy_chart_drills_into_the_incident_list(client):
 
     html = client.get("/taxonomies/MIT/").content.decode()
 
-    assert '<a href="/incidents/?taxonomy=MIT%3AIntent%3AIntentional" tabindex="-1"><rect class="chart-hit"' in html
+    link = '<a href="/incidents/?taxonomy=MIT%3AIntent%3AIntentional" tabindex="-1">'
+    assert link + '<rect class="chart-hit"' in html
     assert '<rect class="chart-bar" x="0" y="18" width="360.0" height="12">' in html
