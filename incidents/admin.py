@@ -38,11 +38,16 @@ from incidents.services.classifications import (
     classification_refresh_facets,
     classification_values_clean,
 )
+from incidents.services.entities import entity_rename
 from incidents.services.history import (
     catalog_history,
     catalog_snapshot,
     record_change,
     record_deletion,
+)
+from incidents.services.taxonomy_fields import (
+    taxonomy_field_record_change,
+    taxonomy_field_snapshot,
 )
 from registry.models import Role
 
@@ -201,11 +206,24 @@ class EntityAdmin(EditorPermissionMixin, admin.ModelAdmin):
     search_fields = ("slug", "name", "aliases")
     readonly_fields = ("created_at", "modified_at", *PROVENANCE)
 
+    def save_model(self, request: HttpRequest, obj: Any, form: BaseModelForm, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new name or slug goes through the rename service (audited, old slug redirected);
+        # the other fields are saved as they are.
+        stored = Entity.objects.get(pk=obj.pk)
+        name, slug = obj.name, obj.slug
+        obj.name, obj.slug = stored.name, stored.slug
+        super().save_model(request, obj, form, change)
+        renamed = entity_rename(actor=request.user, entity=obj, name=name, slug=slug)  # type: ignore[arg-type]
+        obj.name, obj.slug = renamed.name, renamed.slug
+
 
 class TaxonomyFieldInline(EditorInline):
     model = TaxonomyField
     fields = ("field_number", "short_name", "long_name", "display_type", "permitted_values",
-              "weight", "instant_facet", "required", "public")  # fmt: skip
+              "weight", "instant_facet", "required", "public", "internal")  # fmt: skip
 
 
 @admin.register(Taxonomy)
@@ -215,12 +233,40 @@ class TaxonomyAdmin(EditorPermissionMixin, admin.ModelAdmin):
     readonly_fields = PROVENANCE
     inlines = [TaxonomyFieldInline]
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not TaxonomyField:
+            super().save_formset(request, form, formset, change)
+            return
+        before = {
+            f.pk: taxonomy_field_snapshot(f)
+            for f in TaxonomyField.objects.filter(taxonomy=form.instance)
+        }
+        super().save_formset(request, form, formset, change)
+        for tax_field in TaxonomyField.objects.filter(taxonomy=form.instance):
+            taxonomy_field_record_change(
+                actor=request.user,  # type: ignore[arg-type]
+                tax_field=tax_field,
+                before=before.get(tax_field.pk),
+            )
+
 
 @admin.register(TaxonomyField)
 class TaxonomyFieldAdmin(EditorPermissionMixin, admin.ModelAdmin):
-    list_display = ("taxonomy", "short_name", "display_type", "public", "instant_facet", "weight")
-    list_filter = ("taxonomy", "display_type", "public")
+    list_display = ("taxonomy", "short_name", "display_type", "public", "internal",
+                    "instant_facet", "weight")  # fmt: skip
+    list_filter = ("taxonomy", "display_type", "public", "internal")
     search_fields = ("short_name", "long_name")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: BaseModelForm, change: bool) -> None:
+        before = None
+        if change:
+            before = taxonomy_field_snapshot(TaxonomyField.objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        taxonomy_field_record_change(
+            actor=request.user,  # type: ignore[arg-type]
+            tax_field=obj,
+            before=before,
+        )
 
 
 class ClassificationValueForm(forms.ModelForm):

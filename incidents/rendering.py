@@ -8,6 +8,7 @@ Markdown, then nh3 with a short allow-list, so hostile markup is dropped before 
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import markdown
 import nh3
@@ -61,3 +62,13 @@ def render_markdown(text: str) -> SafeString:
         return mark_safe("")  # noqa: S308 - constant empty string
     html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
     return mark_safe(sanitise_html(html).strip())  # noqa: S308 - the output of the sanitiser
+
+
+def plain_text(markdown_text: str) -> str:
+    """The words of a Markdown text, every tag and the content of scripts and styles removed
+    (for excerpts; the template escapes what is left)."""
+    if not markdown_text:
+        return ""
+    html = markdown.markdown(markdown_text, extensions=["sane_lists"], output_format="html")
+    text = nh3.clean(html, tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT))
+    return html_unescape(text)

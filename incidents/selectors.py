@@ -13,10 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.search import SearchQuery
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
 
+from incidents.charts import Timeline, report_timeline
 from incidents.citations import Citation, citation_for
 from incidents.facets import classification_facets
 from incidents.models import (
@@ -35,6 +39,7 @@ from incidents.models import (
     Taxonomy,
     TaxonomyField,
 )
+from incidents.rendering import plain_text
 from incidents.visibility import (
     Viewer,
     classification_access,
@@ -42,9 +47,11 @@ from incidents.visibility import (
     visible_fields,
     visible_taxonomies,
 )
+from registry.models import AuditEvent
 
 # A chain of merges longer than this is a data error (or a loop); stop following it.
 MAX_REDIRECT_HOPS = 20
+SUMMARY_ROWS = 3
 LINKED_DISPLAY_TYPES = frozenset(
     {DisplayType.ENUM, DisplayType.MULTI, DisplayType.BOOL, DisplayType.LIST}
 )
@@ -109,6 +116,30 @@ def entity_redirect_target(slug: str) -> str | None:
     return current if current != slug else None
 
 
+@dataclass(frozen=True)
+class FormerSlug:
+    slug: str
+    renamed: bool  # True: an editor renamed the entity; False: it was merged into another
+
+
+def entity_former_slug(*, old_slug: str) -> FormerSlug:
+    """How an old slug came to redirect: a rename (audited by `entity_rename`) or a merge."""
+    renamed = AuditEvent.objects.filter(
+        subject_type=Entity._meta.label_lower,
+        action="renamed",
+        data__changes__slug__from=old_slug,
+    ).exists()
+    return FormerSlug(slug=old_slug, renamed=renamed)
+
+
+def resolve_entity_slug(slug: str) -> str | None:
+    """The slug that `slug` answers as, following entity merges; None if unknown."""
+    target = entity_redirect_target(slug)
+    if target is not None:
+        return target
+    return slug if Entity.objects.filter(slug=slug).exists() else None
+
+
 # --- Incident page ---------------------------------------------------------------------------
 
 
@@ -130,22 +161,24 @@ class ClassificationBlock:
     published: bool
     rows: list[ClassificationRow]
 
-
-@dataclass(frozen=True)
-class TimelineMonth:
-    month: datetime.date  # first day of the month
-    reports: list[Report]
+    @property
+    def summary(self) -> list[ClassificationRow]:
+        """The few rows the collapsed panel shows: filterable values first (short and
+        categorical), in field order."""
+        linked = [row for row in self.rows if row.atoms[0].facet]
+        return (linked or self.rows)[:SUMMARY_ROWS]
 
 
 @dataclass(frozen=True)
 class IncidentPage:
     incident: Incident
-    reports: list[Report]  # oldest first, undated last
+    reports: list[Report]  # every report, light columns only: oldest first, undated last
+    reports_page: Page  # the page of reports shown, each with `excerpt`
     entities_by_role: list[tuple[str, list[Entity]]]
     classifications: list[ClassificationBlock]
     similar: list[Incident]
     dissimilar: list[Incident]
-    timeline: list[TimelineMonth]
+    timeline: Timeline | None
     citation: Citation
     report_kinds: dict[str, int] = field(default_factory=dict)
 
@@ -187,14 +220,6 @@ def _classification_blocks(
     return blocks
 
 
-def _timeline(reports: list[Report]) -> list[TimelineMonth]:
-    months: dict[datetime.date, list[Report]] = defaultdict(list)
-    for report in reports:
-        if report.date_published is not None:
-            months[report.date_published.replace(day=1)].append(report)
-    return [TimelineMonth(month=m, reports=months[m]) for m in sorted(months)]
-
-
 def _report_sort_key(report: Report) -> tuple[bool, datetime.date, int]:
     return (
         report.date_published is None,
@@ -203,8 +228,34 @@ def _report_sort_key(report: Report) -> tuple[bool, datetime.date, int]:
     )
 
 
-def incident_detail(*, incident_id: int, viewer: Viewer = None) -> IncidentPage | None:
-    """Everything the incident page shows, in six queries whatever the number of reports.
+REPORTS_PER_PAGE = 20
+EXCERPT_CHARS = 200
+# Enough Markdown to yield an excerpt once links and markup are gone.
+EXCERPT_SOURCE_CHARS = 1200
+# What the page needs of every report (the list, the timeline, the citation); text is read
+# only for the page shown.
+REPORT_SUMMARY_COLUMNS = (
+    "number", "title", "source_domain", "authors", "submitters", "date_published",
+    "date_submitted", "kind", "flagged",
+)  # fmt: skip
+
+
+def report_excerpt(*, description: str, text_start: str) -> str:
+    """A plain-text excerpt: the report's description, else the start of its text, cut at a
+    word boundary."""
+    plain = description.strip() or plain_text(text_start)
+    plain = " ".join(plain.split())
+    if len(plain) <= EXCERPT_CHARS:
+        return plain
+    return plain[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
+def incident_detail(
+    *, incident_id: int, viewer: Viewer = None, reports_page: object = 1
+) -> IncidentPage | None:
+    """Everything the incident page shows, in seven queries whatever the number of reports:
+    the incident, its reports (summary columns), entity roles, visible classifications and
+    curated links, then the text excerpts of the page of reports shown.
 
     Returns None when no incident has this id (redirects are resolved by the caller first).
     """
@@ -212,10 +263,7 @@ def incident_detail(*, incident_id: int, viewer: Viewer = None) -> IncidentPage 
     incident = (
         Incident.objects.defer("search_vector")
         .prefetch_related(
-            Prefetch(
-                "reports",
-                queryset=Report.objects.defer("text", "search_vector", "editor_notes"),
-            ),
+            Prefetch("reports", queryset=Report.objects.only(*REPORT_SUMMARY_COLUMNS)),
             Prefetch(
                 "entity_links",
                 queryset=IncidentEntity.objects.select_related("entity").order_by("entity__name"),
@@ -251,6 +299,8 @@ def incident_detail(*, incident_id: int, viewer: Viewer = None) -> IncidentPage 
     if incident is None:
         return None
     reports = sorted(incident.reports.all(), key=_report_sort_key)
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(reports_page)
+    _attach_excerpts(list(page.object_list))
     by_role: dict[str, list[Entity]] = defaultdict(list)
     for link in incident.entity_links.all():
         by_role[link.role].append(link.entity)
@@ -262,6 +312,7 @@ def incident_detail(*, incident_id: int, viewer: Viewer = None) -> IncidentPage 
     return IncidentPage(
         incident=incident,
         reports=reports,
+        reports_page=page,
         entities_by_role=[
             (role.label, by_role[role.value]) for role in EntityRole if by_role[role.value]
         ],
@@ -270,10 +321,25 @@ def incident_detail(*, incident_id: int, viewer: Viewer = None) -> IncidentPage 
         ),
         similar=[lk.other for lk in links if lk.kind == IncidentLinkKind.SIMILAR],
         dissimilar=[lk.other for lk in links if lk.kind == IncidentLinkKind.DISSIMILAR],
-        timeline=_timeline(reports),
+        timeline=report_timeline(r.date_published for r in reports),
         citation=citation_for(incident=incident, reports=reports),
         report_kinds={ReportKind(k).label: n for k, n in kinds.items()},
     )
+
+
+def _attach_excerpts(reports: list[Report]) -> None:
+    # One query for the page, even when it is empty, so the page's query count is constant.
+    texts = dict(
+        (number, (description, text_start))
+        for number, description, text_start in Report.objects.filter(
+            number__in=[r.number for r in reports] or [0]
+        )
+        .annotate(text_start=Substr("text", 1, EXCERPT_SOURCE_CHARS))
+        .values_list("number", "description", "text_start")
+    )
+    for report in reports:
+        description, text_start = texts.get(report.number, ("", ""))
+        report.excerpt = report_excerpt(description=description, text_start=text_start)
 
 
 def incident_for_citation(*, incident_id: int) -> Citation | None:
@@ -298,11 +364,13 @@ def incident_for_citation(*, incident_id: int) -> Citation | None:
 class IncidentSort:
     NEWEST = "newest"
     OLDEST = "oldest"
+    ADDED = "added"
     ID = "id"
     MOST_REPORTS = "reports"
     CHOICES = [
-        (NEWEST, "Newest first"),
-        (OLDEST, "Oldest first"),
+        (NEWEST, "Newest incident date first"),
+        (OLDEST, "Oldest incident date first"),
+        (ADDED, "Recently added first"),
         (ID, "Incident number"),
         (MOST_REPORTS, "Most reports"),
     ]
@@ -311,10 +379,15 @@ class IncidentSort:
 @dataclass(frozen=True)
 class IncidentFilters:
     year: int | None = None
-    entity: str = ""
-    taxonomy: str = ""  # a facet, "Namespace:field:value"
+    entity: str = ""  # a slug, resolved through merges (see `incidents.browse.entity_lookup`)
+    taxonomy: tuple[str, ...] = ()  # facets, "Namespace:field:value"; all must match
     kind: str = ""  # a ReportKind value
     sort: str = IncidentSort.NEWEST
+    q: str = ""  # keywords, matched against titles and descriptions
+
+    @property
+    def active(self) -> bool:
+        return bool(self.year or self.entity or self.taxonomy or self.kind or self.q)
 
     def filterset_data(self) -> dict[str, Any]:
         """The page's filters as the parameters of `IncidentFilterSet` (the API's names)."""
@@ -325,22 +398,28 @@ class IncidentFilters:
         if self.entity:
             data["entity"] = self.entity
         if self.taxonomy:
-            data["classification"] = [self.taxonomy]
+            data["classification"] = list(self.taxonomy)
         if self.kind:
             data["report_kind"] = self.kind
         return data
 
 
-def incidents_list(*, filtered: QuerySet[Incident], sort: str) -> QuerySet[Incident]:
-    """`filtered` (incidents already through `IncidentFilterSet`) sorted, each with
-    `report_count` and its entity links prefetched: a page of it costs the same few queries
-    whatever the page size."""
+def incidents_list(
+    *, filtered: QuerySet[Incident], sort: str, q: str = ""
+) -> QuerySet[Incident]:
+    """`filtered` (incidents already through `IncidentFilterSet`) matching the keywords `q`
+    (title and description), sorted, each with `report_count` and its entity links
+    prefetched: a page of it costs the same few queries whatever the page size."""
     qs = filtered.defer("search_vector", "editor_notes").annotate(
         report_count=Count("reports", distinct=True)
     )
+    if q:
+        query = SearchQuery(q, config="registry_english", search_type="websearch")
+        qs = qs.filter(Q(search_vector=query) | Q(title__icontains=q))
     order = {
         IncidentSort.NEWEST: [F("date").desc(nulls_last=True), "-id"],
         IncidentSort.OLDEST: [F("date").asc(nulls_last=True), "id"],
+        IncidentSort.ADDED: ["-created_at", "-id"],
         IncidentSort.ID: ["id"],
         IncidentSort.MOST_REPORTS: ["-report_count", "-id"],
     }.get(sort, [F("date").desc(nulls_last=True), "-id"])

@@ -14,9 +14,8 @@ test runs every combination of flags through all three):
 Anonymous readers (and every public output: API, search facets, datasets) see published
 classifications of public taxonomies and only their public fields; signed-in users also see
 non-public taxonomies and fields on the pages (as on the AIID); editors also see unpublished
-classifications. A per-field "internal" flag (annotation bookkeeping nobody but editors
-should see) belongs in `_public_field`, `field_is_public` and `public_field_sql` below (and in
-`visible_fields` for signed-in readers): every path then hides it.
+classifications and the fields marked internal (annotation bookkeeping: annotator, peer
+reviewer, annotation status...), which no other reader and no public output ever shows.
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ Viewer = User | AnonymousUser | None
 class ClassificationAccess:
     private_fields: bool  # taxonomies and fields marked not public
     unpublished: bool  # classifications editors have not published yet
+    internal_fields: bool = False  # annotation bookkeeping (TaxonomyField.internal)
 
 
 # What the public (and every public output: API, search, datasets) may see.
@@ -44,10 +44,14 @@ PUBLIC = ClassificationAccess(private_fields=False, unpublished=False)
 
 def classification_access(viewer: Viewer) -> ClassificationAccess:
     """Anonymous visitors see public fields of published classifications; signed-in users
-    also see non-public fields (as on the AIID); editors also see unpublished ones."""
+    also see non-public fields (as on the AIID); editors also see unpublished ones and the
+    internal bookkeeping fields."""
     if viewer is None or not viewer.is_authenticated:
         return PUBLIC
-    return ClassificationAccess(private_fields=True, unpublished=viewer.has_role(Role.EDITOR))
+    is_editor = viewer.has_role(Role.EDITOR)
+    return ClassificationAccess(
+        private_fields=True, unpublished=is_editor, internal_fields=is_editor
+    )
 
 
 # --- The rule, once per form -----------------------------------------------------------------
@@ -62,7 +66,11 @@ def _public_taxonomy(prefix: str = "") -> Q:
 
 
 def _public_field(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}public": True})
+    return Q(**{f"{prefix}public": True, f"{prefix}internal": False})
+
+
+def _not_internal_field(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}internal": False})
 
 
 def _published_classification(prefix: str = "") -> Q:
@@ -70,8 +78,8 @@ def _published_classification(prefix: str = "") -> Q:
 
 
 def field_is_public(field: TaxonomyField) -> bool:
-    """Python form of `_public_field`: the field's own flag (its taxonomy's is separate)."""
-    return field.public
+    """Python form of `_public_field`: the field's own flags (its taxonomy's is separate)."""
+    return field.public and not field.internal
 
 
 def public_taxonomy_sql(alias: str) -> str:
@@ -81,7 +89,7 @@ def public_taxonomy_sql(alias: str) -> str:
 
 def public_field_sql(alias: str) -> str:
     """SQL form of `_public_field` for `incidents_taxonomyfield AS alias`."""
-    return f"{alias}.public"
+    return f"({alias}.public AND NOT {alias}.internal)"
 
 
 def public_classification_sql(alias: str, *, taxonomy_alias: str) -> str:
@@ -99,6 +107,8 @@ def visible_taxonomies(access: ClassificationAccess = PUBLIC) -> QuerySet[Taxono
 
 def visible_fields(access: ClassificationAccess = PUBLIC) -> QuerySet[TaxonomyField]:
     qs = TaxonomyField.objects.all()
+    if not access.internal_fields:
+        qs = qs.filter(_not_internal_field())
     if access.private_fields:
         return qs
     return qs.filter(_public_field() & _public_taxonomy("taxonomy__"))

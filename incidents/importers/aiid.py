@@ -49,6 +49,11 @@ from incidents.importers.duplicates import (
     resolve_duplicates,
     sync_redirects,
 )
+from incidents.importers.entity_names import (
+    ENTITY_COLUMNS,
+    names_seen_in_text,
+    read_entity_names,
+)
 from incidents.importers.snapshot import ImportLimits, Snapshot, SnapshotError, open_snapshot
 from incidents.importers.submissions import (
     SUBMISSION_COLUMNS,
@@ -172,7 +177,9 @@ class AiidSnapshotImporter:
                 for record in [*records.values(), *merged.values()]
                 if targets.get(record.id, record.id) in imported
             ]
-            entity_ids = self._sync_entities(linkable)
+            entities = self._read_optional(snapshot, "entities.csv", ENTITY_COLUMNS)
+            listed = read_entity_names(entities) if entities else {}
+            entity_ids = self._sync_entities(linkable, listed)
         links = {
             (report, targets.get(record.id, record.id))
             for record in linkable
@@ -217,11 +224,22 @@ class AiidSnapshotImporter:
         finally:
             self.summary.timings[step] = time.perf_counter() - started
 
-    def _sync_entities(self, records: Iterable[IncidentRecord]) -> dict[str, int]:
-        slugs = {
-            slug: None for record in records for role in record.entities.values() for slug in role
-        }
-        self.summary.entities, entity_ids = sync_entities(names=slugs, provenance=self.provenance)
+    def _sync_entities(
+        self, records: Iterable[IncidentRecord], listed: dict[str, str]
+    ) -> dict[str, int]:
+        """Names from entities.csv when it lists the slug, else as the incidents write it."""
+        records = list(records)
+        seen = names_seen_in_text(records)
+        names: dict[str, str | None] = {}
+        for record in records:
+            for slugs in record.entities.values():
+                for slug in slugs:
+                    names[slug] = listed.get(slug) or seen.get(slug)
+        self.summary.entities, entity_ids = sync_entities(
+            names=names,
+            provenance=self.provenance,
+            inferred=frozenset(slug for slug in names if slug not in listed),
+        )
         return entity_ids
 
     def _sync_incidents(self, records: dict[int, IncidentRecord]) -> set[int]:

@@ -23,7 +23,14 @@ from django.conf import settings
 SNAPSHOT_FOLDER = "mongodump_full_snapshot"
 LICENSE_FILE = "license.txt"
 KNOWN_MEMBERS = frozenset(
-    {"incidents.csv", "reports.csv", "duplicates.csv", "submissions.csv", LICENSE_FILE}
+    {
+        "incidents.csv",
+        "reports.csv",
+        "entities.csv",
+        "duplicates.csv",
+        "submissions.csv",
+        LICENSE_FILE,
+    }
 )
 CLASSIFICATION_MEMBER = re.compile(r"classifications_[A-Za-z0-9_-]{1,64}\.csv")
 COPY_CHUNK_BYTES = 1024 * 1024

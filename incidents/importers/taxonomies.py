@@ -100,6 +100,15 @@ COMMA_VALUES: dict[str, tuple[str, ...]] = {
         "Wholesale and retail trade, repair of motor vehicles and motorcycles",
     ),
 }
+# Annotation bookkeeping columns (who annotated, review status, an internal copy of the id),
+# by namespace prefix, as named in the snapshot's classifications_<Namespace>.csv headers.
+# The GMF and MIT headers of the reference snapshot carry none. Migration 0007 marks the
+# fields already stored; keep the two lists equal.
+INTERNAL_FIELDS: dict[str, frozenset[str]] = {
+    "CSET": frozenset(
+        {"Incident Number", "Annotator", "Annotation Status", "Peer Reviewer", "Quality Control"}
+    ),
+}
 LONG_TEXT_CHARS = 200
 LIST_SEPARATOR = ", "
 
@@ -122,6 +131,13 @@ def unique_column_names(header: Sequence[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return names
+
+
+def is_internal_field(namespace: str, short_name: str) -> bool:
+    return any(
+        namespace.startswith(prefix) and short_name in names
+        for prefix, names in INTERNAL_FIELDS.items()
+    )
 
 
 def infer_field(namespace: str, name: str, long_name: str, cells: Sequence[str]) -> FieldSpec:
@@ -167,6 +183,7 @@ def taxonomy_ensure(
             weight=position,
             instant_facet=spec.display_type
             in (DisplayType.ENUM, DisplayType.MULTI, DisplayType.LIST, DisplayType.BOOL),
+            internal=is_internal_field(namespace, spec.short_name),
         )
         created.append(name)
     return taxonomy, stored, created

@@ -29,6 +29,7 @@ from incidents.models import (
     IncidentRedirect,
     Report,
 )
+from incidents.services.entities import entities_renamed_by_editors
 
 BATCH_SIZE = 500
 
@@ -148,13 +149,18 @@ def sync_rows(
 
 
 def sync_entities(
-    *, names: Mapping[str, str | None], provenance: Provenance
+    *,
+    names: Mapping[str, str | None],
+    provenance: Provenance,
+    inferred: Collection[str] = frozenset(),
 ) -> tuple[Counts, dict[str, int]]:
     """Make sure an entity exists for every slug; return the counts and slug -> entity id.
 
     A slug that was merged into another entity (EntityRedirect) resolves to that entity. A
     missing entity is created with the given name, or a name derived from its slug. A stored
-    name is replaced only when a name is given and this source created the entity.
+    name is replaced only when a name is given, this source created the entity and no editor
+    has renamed it; a name only `inferred` (read from text, not listed by the source) replaces
+    nothing but a name derived from the slug.
     """
     counts = Counts()
     if not names:
@@ -165,7 +171,9 @@ def sync_entities(
         )
     )
     wanted = {redirects.get(slug, slug)[:200]: name for slug, name in names.items()}
+    guessed = {redirects.get(slug, slug)[:200] for slug in inferred}
     stored = {entity.slug: entity for entity in Entity.objects.filter(slug__in=list(wanted))}
+    renamed = entities_renamed_by_editors([entity.pk for entity in stored.values()])
     to_create, to_update = [], []
     for slug, name in wanted.items():
         entity = stored.get(slug)
@@ -174,7 +182,13 @@ def sync_entities(
                 Entity(slug=slug, name=(name or name_from_slug(slug))[:300], **provenance.fields())
             )
             counts.created += 1
-        elif name and entity.name != name and entity.source == provenance.source:
+        elif (
+            name
+            and entity.name != name
+            and entity.source == provenance.source
+            and entity.pk not in renamed
+            and (slug not in guessed or entity.name == name_from_slug(slug))
+        ):
             entity.name = name[:300]
             entity.modified_at = timezone.now()
             to_update.append(entity)

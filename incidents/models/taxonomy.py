@@ -55,6 +55,12 @@ class TaxonomyField(models.Model):
     instant_facet = models.BooleanField(default=False)
     required = models.BooleanField(default=False)
     public = models.BooleanField(default=True)
+    # Annotation bookkeeping (annotator, peer reviewer, status...): editors only, never
+    # shown on public pages, facets, the API or datasets, whoever is signed in.
+    internal = models.BooleanField(
+        default=False,
+        help_text="Annotation bookkeeping: shown to editors only, never to the public.",
+    )
 
     class Meta:
         ordering = ["taxonomy", "weight", "id"]

@@ -42,3 +42,9 @@ def web_link(url: str) -> str:
     if parts.scheme.lower() in {"http", "https"} and parts.netloc:
         return url.strip()
     return ""
+
+
+@register.filter
+def entity_names(links: object) -> list[str]:
+    """The names of an incident's entity links, each once (a deployer is often its developer)."""
+    return list(dict.fromkeys(link.entity.name for link in links))  # type: ignore[attr-defined]

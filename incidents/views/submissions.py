@@ -154,6 +154,10 @@ def submission_form(request: HttpRequest) -> HttpResponse:
         initial = fresh_idempotency_key()
         if request.user.is_authenticated:
             initial["submitter_email"] = request.user.email
+        # "Add a report to this incident" links here with ?incident_ids=N.
+        prefill = _param(request, "incident_ids")
+        if prefill and all(part.strip().isdigit() for part in prefill.split(",")):
+            initial["incident_ids"] = prefill
         return render(request, template, {"form": SubmissionForm(initial=initial)})
     form = SubmissionForm(request.POST)
     if form.honeypot_filled():

@@ -15,3 +15,13 @@
     }
   });
 })();
+
+// Wide screens show the facets beside the results: open their panel (CSS does the same where
+// the browser supports ::details-content).
+(function () {
+  "use strict";
+  var panel = document.querySelector(".facet-panel");
+  if (panel && window.matchMedia("(min-width: 52rem)").matches) {
+    panel.open = true;
+  }
+})();

@@ -111,6 +111,7 @@ class AiidSnapshot:
     classifications: dict[str, tuple[list[str], list[list[str]]]] = field(default_factory=dict)
     duplicates: list[tuple[int, int]] = field(default_factory=list)
     submissions: list[list[str]] = field(default_factory=list)
+    entity_names: dict[str, str] = field(default_factory=dict)  # entities.csv, when given
     license: str | None = LICENSE_TEXT
     with_reports_file: bool = True
 
@@ -271,6 +272,10 @@ class AiidSnapshot:
             )
         if self.submissions:
             files["submissions.csv"] = _standard_csv(SUBMISSION_HEADER, self.submissions)
+        if self.entity_names:
+            files["entities.csv"] = _standard_csv(
+                ["entity_id", "name"], [[slug, name] for slug, name in self.entity_names.items()]
+            )
         if self.license is not None:
             files["license.txt"] = self.license + "\n"
         return files

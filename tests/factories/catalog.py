@@ -61,17 +61,24 @@ def classify(
     *,
     publish: bool = True,
     private_fields: tuple[str, ...] = (),
+    internal_fields: tuple[str, ...] = (),
 ) -> Classification:
-    """Classify `incident` with `values` ({field short name: value}), facets kept in step."""
+    """Classify `incident` with `values` ({field short name: value}), facets kept in step
+    (internal fields have none, as the classification service writes them)."""
     classification = Classification.objects.create(
         taxonomy=taxonomy,
         incident=incident,
         publish=publish,
-        facets=classification_facets(taxonomy.namespace, values),
+        facets=classification_facets(
+            taxonomy.namespace, {k: v for k, v in values.items() if k not in internal_fields}
+        ),
     )
     for short_name, value in values.items():
         field = TaxonomyFieldFactory(
-            taxonomy=taxonomy, short_name=short_name, public=short_name not in private_fields
+            taxonomy=taxonomy,
+            short_name=short_name,
+            public=short_name not in private_fields,
+            internal=short_name in internal_fields,
         )
         ClassificationValue.objects.create(classification=classification, field=field, value=value)
     return classification

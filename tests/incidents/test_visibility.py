@@ -39,6 +39,8 @@ HIDDEN = (
     "Secret field",
     "secret-value",
     "draft-value",  # a value of an unpublished classification
+    "Annotator",  # an internal field (annotation bookkeeping) of a public taxonomy
+    "annotator-007",
 )
 
 
@@ -50,8 +52,13 @@ def incident() -> Incident:
     classify(
         incident,
         TaxonomyFactory(namespace="PUBTAX"),
-        {"Shown field": "shown-value", "Hidden field": "hidden-value"},
+        {
+            "Shown field": "shown-value",
+            "Hidden field": "hidden-value",
+            "Annotator": "annotator-007",
+        },
         private_fields=("Hidden field",),
+        internal_fields=("Annotator",),
     )
     classify(
         incident,
@@ -160,15 +167,26 @@ def test_it_shows_signed_in_readers_non_public_fields_on_pages(
 
     assert "hidden-value" in page and "secret-value" in page
     assert "draft-value" not in page
+    assert "annotator-007" not in page
+
+
+def test_it_shows_editors_the_internal_fields(client: Client, incident: Incident, world) -> None:  # noqa: ANN001
+    client.force_login(world.editor)
+
+    page = client.get(f"/incidents/{incident.id}/").content.decode()
+
+    assert "annotator-007" in page and "draft-value" in page
 
 
 @pytest.mark.django_db
 def test_it_states_the_rule_the_same_way_in_orm_python_and_sql() -> None:
-    for n, (taxonomy_public, field_public, publish) in enumerate(
-        itertools.product([True, False], repeat=3)
+    for n, (taxonomy_public, field_public, publish, internal) in enumerate(
+        itertools.product([True, False], repeat=4)
     ):
         taxonomy = Taxonomy.objects.create(namespace=f"T{n}", public=taxonomy_public)
-        TaxonomyField.objects.create(taxonomy=taxonomy, short_name="f", public=field_public)
+        TaxonomyField.objects.create(
+            taxonomy=taxonomy, short_name="f", public=field_public, internal=internal
+        )
         Classification.objects.create(
             taxonomy=taxonomy, incident=IncidentFactory(), publish=publish
         )
@@ -195,9 +213,9 @@ def test_it_states_the_rule_the_same_way_in_orm_python_and_sql() -> None:
         if field_is_public(f) and f.taxonomy.public
     }
     assert set(visible_fields(PUBLIC).values_list("id", flat=True)) == sql_fields == python_fields
-    assert len(sql_fields) == 2
+    assert len(sql_fields) == 2  # public taxonomy, public field, not internal; either publish
     assert set(visible_classifications(PUBLIC).values_list("id", flat=True)) == sql_classifications
-    assert len(sql_classifications) == 2
+    assert len(sql_classifications) == 4
     assert set(visible_taxonomies(PUBLIC).values_list("id", flat=True)) == sql_taxonomies
 
 

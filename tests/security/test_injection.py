@@ -25,7 +25,7 @@ def client() -> Client:
 
 # The HTML list pages and the GET parameters their views read (from the views and their forms).
 HTML_PAGES: dict[str, tuple[str, ...]] = {
-    "/incidents/": ("year", "entity", "taxonomy", "kind", "sort", "page"),
+    "/incidents/": ("q", "year", "entity", "taxonomy", "kind", "sort", "page"),
     "/entities/": ("q", "page"),
     "/disclosures/": ("sort", "page"),
     "/disclosures/plan/": ("accelerator", "count", "region"),
@@ -35,6 +35,7 @@ HTML_PAGES: dict[str, tuple[str, ...]] = {
     "/search/export.csv": ("q", "type", "facet"),
     "/search/feed.atom": ("q", "type", "facet", "date_from"),
     "/datasets/": ("page",),
+    "/submit/": ("incident_ids",),  # prefilled by "Add a report to this incident"
 }
 LOGGED_IN_AS = {"/submit/queue/": "editor", "/disclosures/review/": "reviewer"}
 # Every other address without path parameters, and why hostile query strings need no test of
@@ -56,7 +57,6 @@ NOT_LIST_PAGES: dict[str, str] = {
     "/accounts/password_change/done/": "static page",
     "/api/v1/schema/": "the schema; its format parameter is DRF's",
     "/api/v1/docs/": "Swagger UI page, reads no query parameter",
-    "/submit/": "a form: its POST fields are tested in test_xss_submissions",
     "/submit/quick/": "a form: its POST fields are tested in test_xss_submissions",
     "/submit/received/": "static page",
     "/submit/queue/bulk/": "POST only",

@@ -83,7 +83,7 @@ def test_it_splits_list_fields_joined_with_comma_space(run_import, tmp_path):
 
 
 def test_it_infers_flags_and_long_text_fields(run_import, tmp_path):
-    header = ["Quality Control", "Notes", "Location City"]
+    header = ["Estimated Date", "Notes", "Location City"]
     snapshot = AiidSnapshot().incident(1).incident(2)
     snapshot.classification("CSETv1", 1, ["False", "line one\nline two", "Tempe"], header=header)
     snapshot.classification("CSETv1", 2, ["True", "", ""], header=header)
@@ -93,11 +93,35 @@ def test_it_infers_flags_and_long_text_fields(run_import, tmp_path):
             "short_name", "display_type"
         )
     )
-    assert types == {"Quality Control": "bool", "Notes": "long_string", "Location City": "string"}
+    assert types == {"Estimated Date": "bool", "Notes": "long_string", "Location City": "string"}
     assert Classification.objects.get(incident_id=1).facets == [
+        "CSETv1:Estimated Date:No",
         "CSETv1:Location City:Tempe",
-        "CSETv1:Quality Control:No",
     ]
+
+
+def test_it_marks_annotation_bookkeeping_internal_and_keeps_it_out_of_facets(
+    run_import, tmp_path
+):
+    header = ["Annotator", "Peer Reviewer", "Quality Control", "Annotation Status", "Deployed"]
+    snapshot = AiidSnapshot().incident(1)
+    snapshot.classification(
+        "CSETv1", 1, ["007", "002", "False", "6. Complete and final", "yes"], header=header
+    )
+    run_import(snapshot.write(tmp_path))
+    internal = dict(
+        TaxonomyField.objects.filter(taxonomy__namespace="CSETv1").values_list(
+            "short_name", "internal"
+        )
+    )
+    assert internal == {
+        "Annotator": True,
+        "Peer Reviewer": True,
+        "Quality Control": True,
+        "Annotation Status": True,
+        "Deployed": False,
+    }
+    assert Classification.objects.get(incident_id=1).facets == ["CSETv1:Deployed:yes"]
 
 
 def test_it_reads_the_published_flag(run_import, tmp_path):

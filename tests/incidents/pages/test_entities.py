@@ -52,7 +52,7 @@ def test_it_redirects_a_merged_entity_slug(client):
     response = client.get("/entities/acme-corp/")
 
     assert response.status_code == 301
-    assert response["Location"] == "/entities/acme/"
+    assert response["Location"] == "/entities/acme/?merged_from=acme-corp"
 
 
 def test_it_answers_404_for_an_unknown_entity(client):
