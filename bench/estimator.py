@@ -1,6 +1,6 @@
 """Estimator benchmark: recomputations per second, and scheduling a year of 15-minute steps.
 
-    .venv/bin/python bench/estimator.py [--batch 100000] [--repeat 3] [--seed 1]
+    .venv/bin/python bench/estimator.py [--batch 100000] [--repeat 3] [--seed 1] [--quick]
 
 Targets (issue 3): at least 50,000 recomputations per second in batch on one core (the batch
 is what a catalog update triggers), and a year of 15-minute intervals scheduled in under 100 ms.
@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import record  # noqa: E402
+from bench.common import quick_requested, record  # noqa: E402
 from emissions.estimator import (  # noqa: E402
     Claim,
     IntensitySeries,
@@ -183,7 +183,10 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="a batch of 2,000, one run each")
     args = parser.parse_args()
+    if args.quick or quick_requested():
+        args.batch, args.repeat = min(args.batch, 2_000), 1
     rng = random.Random(args.seed)
     catalog = load_catalog()
     print(f"catalog {catalog.version}; building {args.batch:,} disclosures ...", flush=True)

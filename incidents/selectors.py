@@ -14,7 +14,17 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from incidents.citations import Citation, citation_for
 from incidents.facets import classification_facets
@@ -35,6 +45,7 @@ from incidents.models import (
     Taxonomy,
     TaxonomyField,
 )
+from registry.cache import memoize
 from registry.models import Role, User
 
 Viewer = User | AnonymousUser | None
@@ -358,9 +369,51 @@ class IncidentFilters:
 def incidents_list(*, filters: IncidentFilters, viewer: Viewer = None) -> QuerySet[Incident]:
     """Incidents matching the filters, sorted, each with `report_count` and its entity links
     prefetched: a page of it costs the same few queries whatever the page size."""
-    qs = Incident.objects.defer("search_vector", "editor_notes").annotate(
-        report_count=Count("reports", distinct=True)
+    qs = _filtered_incidents(
+        Incident.objects.defer("search_vector", "editor_notes"), filters=filters, viewer=viewer
     )
+    if filters.sort == IncidentSort.MOST_REPORTS:
+        qs = qs.annotate(report_count=Count("reports", distinct=True))
+    else:
+        # A correlated subquery, which PostgreSQL evaluates for the page's rows only (after the
+        # sort and LIMIT), where a GROUP BY would count the reports of every incident first.
+        qs = qs.annotate(
+            report_count=_SubqueryCount(
+                Report.incidents.through.objects.filter(incident_id=OuterRef("pk")).values("id")
+            )
+        )
+    order = {
+        IncidentSort.NEWEST: [F("date").desc(nulls_last=True), "-id"],
+        IncidentSort.OLDEST: [F("date").asc(nulls_last=True), "id"],
+        IncidentSort.ID: ["id"],
+        IncidentSort.MOST_REPORTS: ["-report_count", "-id"],
+    }.get(filters.sort, [F("date").desc(nulls_last=True), "-id"])
+    return qs.order_by(*order).prefetch_related(
+        Prefetch(
+            "entity_links",
+            queryset=IncidentEntity.objects.filter(
+                role__in=[EntityRole.DEPLOYER, EntityRole.DEVELOPER]
+            )
+            .select_related("entity")
+            .order_by("role", "entity__name"),
+        )
+    )
+
+
+def incidents_count(*, filters: IncidentFilters, viewer: Viewer = None) -> int:
+    """How many incidents `incidents_list` holds: counted without its annotations, and
+    remembered until the next write."""
+    return memoize(
+        "incidents_count",
+        lambda: _filtered_incidents(Incident.objects.all(), filters=filters, viewer=viewer).count(),
+        filters,
+        classification_access(viewer),
+    )
+
+
+def _filtered_incidents(
+    qs: QuerySet[Incident], *, filters: IncidentFilters, viewer: Viewer
+) -> QuerySet[Incident]:
     if filters.year is not None:
         qs = qs.filter(date__year=filters.year)
     if filters.entity:
@@ -387,29 +440,18 @@ def incidents_list(*, filters: IncidentFilters, viewer: Viewer = None) -> QueryS
                 )
             )
         )
-    order = {
-        IncidentSort.NEWEST: [F("date").desc(nulls_last=True), "-id"],
-        IncidentSort.OLDEST: [F("date").asc(nulls_last=True), "id"],
-        IncidentSort.ID: ["id"],
-        IncidentSort.MOST_REPORTS: ["-report_count", "-id"],
-    }.get(filters.sort, [F("date").desc(nulls_last=True), "-id"])
-    return qs.order_by(*order).prefetch_related(
-        Prefetch(
-            "entity_links",
-            queryset=IncidentEntity.objects.filter(
-                role__in=[EntityRole.DEPLOYER, EntityRole.DEVELOPER]
-            )
-            .select_related("entity")
-            .order_by("role", "entity__name"),
-        )
-    )
+    return qs
 
 
 def incident_years() -> list[int]:
-    return [
-        d.year
-        for d in Incident.objects.filter(date__isnull=False).dates("date", "year", order="DESC")
-    ]
+    """The years with incidents, newest first (remembered until the next write)."""
+    return memoize(
+        "incident_years",
+        lambda: [
+            d.year
+            for d in Incident.objects.filter(date__isnull=False).dates("date", "year", order="DESC")
+        ],
+    )
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -436,10 +478,16 @@ def home_page(*, limit: int = 8) -> HomePage:
                 F("date_published").desc(nulls_last=True), "-number"
             )[:limit]
         ),
-        incident_count=Incident.objects.count(),
-        report_count=Report.objects.count(),
-        entity_count=Entity.objects.count(),
+        **memoize("home_counts", _catalog_counts),
     )
+
+
+def _catalog_counts() -> dict[str, int]:
+    return {
+        "incident_count": Incident.objects.count(),
+        "report_count": Report.objects.count(),
+        "entity_count": Entity.objects.count(),
+    }
 
 
 # --- Reports ---------------------------------------------------------------------------------
@@ -463,10 +511,26 @@ def report_detail(*, number: int) -> Report | None:
 
 
 def entities_list(*, name_contains: str = "") -> QuerySet[Entity]:
-    qs = Entity.objects.annotate(incident_count=Count("incident_links__incident", distinct=True))
+    qs = _entities_named(
+        Entity.objects.annotate(incident_count=Count("incident_links__incident", distinct=True)),
+        name_contains,
+    )
+    return qs.order_by("-incident_count", "name")
+
+
+def entities_count(*, name_contains: str = "") -> int:
+    """How many entities `entities_list` holds (no GROUP BY; remembered until the next write)."""
+    return memoize(
+        "entities_count",
+        lambda: _entities_named(Entity.objects.all(), name_contains).count(),
+        name_contains,
+    )
+
+
+def _entities_named(qs: QuerySet[Entity], name_contains: str) -> QuerySet[Entity]:
     if name_contains:
         qs = qs.filter(Q(name__icontains=name_contains) | Q(slug__icontains=name_contains))
-    return qs.order_by("-incident_count", "name")
+    return qs
 
 
 @dataclass(frozen=True)
@@ -510,14 +574,28 @@ def taxonomies_list(*, viewer: Viewer = None) -> QuerySet[Taxonomy]:
     qs = Taxonomy.objects.all()
     if not access.private_fields:
         qs = qs.filter(public=True)
+    # One subquery per count: joining fields and classifications in one GROUP BY multiplies
+    # the rows (fields x classifications) before counting them.
     return qs.annotate(
-        field_count=Count("fields", filter=Q(fields__in=visible_fields(access)), distinct=True),
-        incident_count=Count(
-            "classifications__incident",
-            filter=Q(classifications__in=visible_classifications(access)),
+        field_count=_count_of(visible_fields(access).filter(taxonomy=OuterRef("pk")), "id"),
+        incident_count=_count_of(
+            visible_classifications(access).filter(taxonomy=OuterRef("pk"), incident__isnull=False),
+            "incident_id",
             distinct=True,
         ),
     ).order_by("weight", "namespace")
+
+
+class _SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery's rows."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def _count_of(qs: QuerySet, column: str, *, distinct: bool = False) -> _SubqueryCount:
+    rows = qs.order_by().values(column)
+    return _SubqueryCount(rows.distinct() if distinct else rows)
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VERSION_KEY = "registry:data-version"
 
@@ -101,3 +104,25 @@ def current_data_version() -> str | None:
 def page_key(version: str, *parts: str) -> str:
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"registry:page:{version}:{digest}"
+
+
+def memoize(name: str, compute: Callable[[], T], *parts: object) -> T:
+    """`compute()`, remembered until the next write: for figures that every request of a page
+    would otherwise recompute from whole tables (counts, the years with incidents). The parts
+    (filters, access level) are part of the key through their repr."""
+    version = current_data_version() if settings.PAGE_CACHE_ENABLED else None
+    if version is None:
+        return compute()
+    key = page_key(version, "memo", name, *(repr(part) for part in parts))
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001
+        return compute()
+    if found is not None:
+        return found[0]
+    value = compute()
+    try:
+        cache.set(key, (value,), timeout=settings.PAGE_CACHE_TIMEOUT_S)
+    except Exception:  # noqa: BLE001
+        logger.warning("could not remember %s", name, exc_info=True)
+    return value

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,10 +13,12 @@ from incidents.selectors import (
     incident_for_citation,
     incident_redirect_target,
     incident_years,
+    incidents_count,
     incidents_list,
 )
 from incidents.views.filters import IncidentFilterForm
 from registry.models import Role
+from registry.paging import CountedPaginator
 
 INCIDENTS_PER_PAGE = 25
 
@@ -25,7 +26,11 @@ INCIDENTS_PER_PAGE = 25
 def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None, years=incident_years())
     filters = form.filters()
-    paginator = Paginator(incidents_list(filters=filters, viewer=request.user), INCIDENTS_PER_PAGE)
+    paginator = CountedPaginator(
+        incidents_list(filters=filters, viewer=request.user),
+        INCIDENTS_PER_PAGE,
+        count=lambda: incidents_count(filters=filters, viewer=request.user),
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
