@@ -102,7 +102,7 @@ def uncached(url: str, pages: list[str], rounds: int) -> None:
     for path in pages:
         queries: list[str] = []
 
-        def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        def count(execute, sql, params, many, context, queries=queries):  # noqa: ANN001, ANN202
             queries.append(sql)
             return execute(sql, params, many, context)
 

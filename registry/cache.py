@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -32,6 +33,11 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 VERSION_KEY = "registry:data-version"
+
+# Inside a request the version is read once (the page cache and every memoized figure share
+# it): set up and dropped by the request signals (registry/apps.py), and dropped when this
+# process bumps it. Outside requests (commands, tasks) every call reads afresh.
+_request_local = threading.local()
 
 BUMP_SQL = """
 INSERT INTO registry_dataversion (id, value) VALUES (1, 1)
@@ -54,6 +60,7 @@ def data_changed() -> None:
 
 def bump_data_version() -> int:
     """Advance the counter now; return the database's new value."""
+    forget_request_version()
     with connection.cursor() as cursor:
         cursor.execute(BUMP_SQL)
         value = int(cursor.fetchone()[0])
@@ -84,8 +91,31 @@ def _database_version() -> int:
     return int(row[0]) if row else 0
 
 
+def request_began(**_: object) -> None:
+    _request_local.in_request = True
+    _request_local.version = None
+
+
+def request_ended(**_: object) -> None:
+    _request_local.in_request = False
+    _request_local.version = None
+
+
+def forget_request_version() -> None:
+    _request_local.version = None
+
+
 def current_data_version() -> str | None:
     """The version to key cached pages by, or None when it cannot be read (then don't cache)."""
+    if not getattr(_request_local, "in_request", False):
+        return _read_data_version()
+    version = getattr(_request_local, "version", None)
+    if version is None:
+        version = _request_local.version = _read_data_version()
+    return version
+
+
+def _read_data_version() -> str | None:
     try:
         if not cache_is_shared():
             return str(_database_version())
@@ -110,7 +140,7 @@ def memoize(name: str, compute: Callable[[], T], *parts: object) -> T:
     """`compute()`, remembered until the next write: for figures that every request of a page
     would otherwise recompute from whole tables (counts, the years with incidents). The parts
     (filters, access level) are part of the key through their repr."""
-    version = current_data_version() if settings.PAGE_CACHE_ENABLED else None
+    version = current_data_version() if settings.MEMO_CACHE_ENABLED else None
     if version is None:
         return compute()
     key = page_key(version, "memo", name, *(repr(part) for part in parts))

@@ -292,6 +292,8 @@ CACHES = {
 # Anonymous GETs of public pages and API reads are cached, keyed by the data version that every
 # write bumps (registry/cache.py, registry/page_cache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# Figures pages derive from whole tables (counts, years), remembered per data version too.
+MEMO_CACHE_ENABLED = env_bool("MEMO_CACHE_ENABLED", True)
 PAGE_CACHE_TIMEOUT_S = env_int("PAGE_CACHE_TIMEOUT_S", 600, minimum=1)
 PAGE_CACHE_PREFIXES = [
     "/incidents/",
