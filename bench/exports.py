@@ -8,8 +8,9 @@ in a scratch database `bench_exports` created and migrated for the run.
 Measured: wall-clock time to write the whole ZIP (cover summary + one PDF per paper) with a
 process pool of --workers (default: the shipped setting EXPORT_PACKET_WORKERS, 1 unless
 configured; every figure names the process count); the per-packet time (wall / papers, and
-single-process render time of a sample); peak memory of the parent plus its rendering processes (summed RSS, and summed
-USS which counts shared library pages once), sampled every 250 ms.
+single-process render time of a sample); peak memory of the parent plus its rendering
+processes (summed RSS, and summed USS which counts shared library pages once), sampled every
+250 ms.
 Targets (issue 8): under 2 minutes and under 500 MB on this 2-core machine.
 """
 
