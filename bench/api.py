@@ -12,8 +12,12 @@
    Figures: rows/s, ratio to COPY, peak memory (max RSS of the child).
    Targets: at least half the speed of COPY, peak memory under 200 MB.
 
-Run: `.venv/bin/python bench/api.py` (BENCH_HTTP_S / BENCH_EXPORT_ROWS shorten it; 0 skips
-that part).
+3. The API's `?format=csv` path: GET /api/v1/reports/?format=csv on the same rows, through
+   Django in a child process (serializer, defused cells, one CSV writer per stream), against the
+   same COPY floor. Same targets.
+
+Run: `.venv/bin/python bench/api.py [--quick]` (BENCH_HTTP_S / BENCH_EXPORT_ROWS shorten it; 0
+skips that part; --quick: 2 s per endpoint and 20,000 rows).
 
 This module is also the URLconf of the benchmark's gunicorn (the site plus /bench/floor/...).
 """
@@ -40,8 +44,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import wrk_run  # noqa: E402
 
-HTTP_SECONDS = int(os.environ.get("BENCH_HTTP_S", "10"))
-EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "1000000"))
+_QUICK = "--quick" in sys.argv[1:] or os.environ.get("BENCH_QUICK") == "1"
+HTTP_SECONDS = int(os.environ.get("BENCH_HTTP_S", "2" if _QUICK else "10"))
+EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "20000" if _QUICK else "1000000"))
 EXPORT_DATABASE = "bench_api_export"
 CONNECTIONS = 8
 ROUNDS = 3
@@ -214,6 +219,8 @@ def _start_gunicorn(database_url: str, settings_dir: Path) -> tuple[subprocess.P
         "API_THROTTLE_ANON": "100000000/min",
         "API_THROTTLE_USER": "100000000/min",
         "LOG_LEVEL": "ERROR",
+        # The framework against its floor: uncached (bench/pages.py measures the cache).
+        "PAGE_CACHE_ENABLED": "false",
     }
     env["STATIC_ROOT"] = str(settings_dir / "static")
     # Production settings serve static files from a manifest (error pages use them).
@@ -420,22 +427,32 @@ from datasets.snapshot import _SnapshotWriter
 mode, out = sys.argv[1], Path(sys.argv[2])
 columns = sql.csv_copy(sql.REPORT_COLUMNS, sql.REPORT_FROM, defuse=sql.REPORT_TEXT)
 started = time.perf_counter()
-with transaction.atomic(), connection.cursor() as cursor:
-    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-    raw = cursor.cursor
-    if mode == "copy":
-        plain = ("COPY (SELECT "
-                 + sql.select_list(sql.REPORT_COLUMNS, defuse=frozenset(), for_csv=False)
-                 + "\n" + sql.REPORT_FROM + ") TO STDOUT WITH (FORMAT csv, HEADER true)")
-        size = 0
-        with raw.copy(plain) as copy:
-            for chunk in copy:
-                size += len(chunk)
-        rows = raw.rowcount
-    else:
-        writer = _SnapshotWriter(out, raw)
-        writer.copy("reports.csv", columns, media_type="text/csv", description="bench")
-        rows, size = writer.records[0].rows, writer.records[0].bytes
+if mode == "api":
+    # The API's own path: GET /api/v1/reports/?format=csv through Django (no socket), the
+    # streamed body consumed chunk by chunk.
+    from django.test import Client
+    from incidents.models import Report
+    response = Client().get("/api/v1/reports/?format=csv")
+    assert response.status_code == 200, response.status_code
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    rows = Report.objects.count()
+else:
+  with transaction.atomic(), connection.cursor() as cursor:
+      cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+      raw = cursor.cursor
+      if mode == "copy":
+          plain = ("COPY (SELECT "
+                   + sql.select_list(sql.REPORT_COLUMNS, defuse=frozenset(), for_csv=False)
+                   + "\n" + sql.REPORT_FROM + ") TO STDOUT WITH (FORMAT csv, HEADER true)")
+          size = 0
+          with raw.copy(plain) as copy:
+              for chunk in copy:
+                  size += len(chunk)
+          rows = raw.rowcount
+      else:
+          writer = _SnapshotWriter(out, raw)
+          writer.copy("reports.csv", columns, media_type="text/csv", description="bench")
+          rows, size = writer.records[0].rows, writer.records[0].bytes
 elapsed = time.perf_counter() - started
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"rows": rows, "bytes": size, "seconds": elapsed, "peak_mb": peak_mb}))
@@ -449,6 +466,11 @@ def _child(mode: str, url: str, out: Path) -> dict[str, float]:
         "DJANGO_SETTINGS_MODULE": "registry.settings",
         "PYTHONPATH": str(ROOT),
         "LOG_LEVEL": "ERROR",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver",
+        "SECRET_KEY": "api-bench-secret-key-that-is-long-enough-for-django-checks-0123456789",
+        "SECURE_SSL_REDIRECT": "false",
+        "API_THROTTLE_ANON": "1000000/min",
     }
     result = subprocess.run(
         [sys.executable, "-c", CHILD, mode, str(out)],
@@ -468,6 +490,7 @@ def export_benchmark(record: Any) -> None:
         _child("copy", url, out)  # warm the cache: both runs then read from memory
         copy = _child("copy", url, out)
         ours = _child("export", url, out)
+        api = _child("api", url, out)
     finally:
         shutil.rmtree(out, ignore_errors=True)
         from bench.corpus import _admin_connect
@@ -486,6 +509,26 @@ def export_benchmark(record: Any) -> None:
         baseline=f"COPY TO STDOUT {copy_rate:,.0f} rows/s",
         ratio=our_rate / copy_rate,
         ok=our_rate / copy_rate >= 0.5,
+    )
+    api_rate = api["rows"] / api["seconds"]
+    print(f"export: API ?format=csv {api}", flush=True)
+    record(
+        bench="api",
+        figure=f"API /api/v1/reports/?format=csv, {api['rows']:,.0f} rows (in process)",
+        value=api_rate,
+        unit="rows/s",
+        target=">= 0.5 x COPY",
+        baseline=f"COPY TO STDOUT {copy_rate:,.0f} rows/s",
+        ratio=api_rate / copy_rate,
+        ok=api_rate / copy_rate >= 0.5,
+    )
+    record(
+        bench="api",
+        figure="API ?format=csv peak memory (max RSS)",
+        value=api["peak_mb"],
+        unit="MB",
+        target="< 200 MB",
+        ok=api["peak_mb"] < 200,
     )
     record(
         bench="api",
