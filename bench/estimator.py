@@ -104,19 +104,29 @@ def best_of(repeat: int, action: Callable[[], Any]) -> float:
     return best
 
 
-def rate(figure: str, count: int, seconds: float, target: float | None) -> None:
+def rate(
+    figure: str, count: int, seconds: float, target: float | None, floor_per_s: float = 0
+) -> float:
+    """Record a rate against its target, or (no target) as a share of the bare arithmetic's."""
     per_s = count / seconds
+    if target:
+        baseline, ratio = "target", per_s / target
+    elif floor_per_s:
+        baseline, ratio = f"bare arithmetic {floor_per_s:,.0f}/s", per_s / floor_per_s
+    else:
+        baseline, ratio = "", None
     record(
         bench=BENCH,
         figure=figure,
         value=per_s,
         unit="per s",
         target=f">= {target:,.0f}/s" if target else "",
-        baseline="target" if target else "",
-        ratio=per_s / target if target else None,
+        baseline=baseline,
+        ratio=ratio,
         ok=per_s >= target if target else None,
     )
     print(f"    ({seconds / count * 1e6:.2f} us each, {count:,} in {seconds:.3f} s)")
+    return per_s
 
 
 def year_series(rng: random.Random) -> IntensitySeries:
@@ -144,7 +154,9 @@ def schedule(figure: str, seconds: float) -> None:
     )
 
 
-def end_to_end(documents: list[dict[str, Any]], claims: list[Claim], catalog: Any) -> None:
+def end_to_end(
+    documents: list[dict[str, Any]], claims: list[Claim], catalog: Any, floor_per_s: float
+) -> None:
     """What a submission pays: the recomputation service's own function on raw JSON text."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
     import django
@@ -175,6 +187,7 @@ def end_to_end(documents: list[dict[str, Any]], claims: list[Claim], catalog: An
         len(submitted),
         seconds,
         None,
+        floor_per_s,
     )
 
 
@@ -203,7 +216,12 @@ def main() -> int:
     seconds = best_of(
         args.repeat, lambda: [estimate_training_footprint(d, catalog=catalog) for d in disclosures]
     )
-    rate(f"batch of {args.batch:,} distinct disclosures", args.batch, seconds, TARGET_PER_S)
+    arithmetic_per_s = rate(
+        f"batch of {args.batch:,} distinct disclosures (bare arithmetic)",
+        args.batch,
+        seconds,
+        TARGET_PER_S,
+    )
 
     seconds = best_of(
         1,
@@ -212,7 +230,7 @@ def main() -> int:
             for doc in documents
         ],
     )
-    rate("batch, parsing the stored JSON first", args.batch, seconds, None)
+    rate("batch, parsing the stored JSON first", args.batch, seconds, None, arithmetic_per_s)
     claims = [
         Claim(tco2e=estimate_training_footprint(d, catalog=catalog).gross_tco2e * 1.03)
         for d in disclosures
@@ -223,13 +241,19 @@ def main() -> int:
             verify_claim(d, c, catalog=catalog) for d, c in zip(disclosures, claims, strict=True)
         ],
     )
-    rate("batch verification (recompute + all checks)", args.batch, seconds, None)
+    rate(
+        "batch verification (recompute + all checks)",
+        args.batch,
+        seconds,
+        None,
+        arithmetic_per_s,
+    )
     sample = disclosures[: max(1, args.batch // 10)]
     seconds = best_of(
         1, lambda: [estimate_training_footprint(d, catalog=catalog).to_dict() for d in sample]
     )
-    rate("full JSON result incl. what-if", len(sample), seconds, None)
-    end_to_end(documents[: len(sample)], claims, catalog)
+    rate("full JSON result incl. what-if", len(sample), seconds, None, arithmetic_per_s)
+    end_to_end(documents[: len(sample)], claims, catalog, arithmetic_per_s)
 
     series = year_series(rng)
     end = series.end
