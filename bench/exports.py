@@ -245,6 +245,8 @@ def main() -> int:
             figure=f"per packet (ZIP wall time / papers), {processes}",
             value=wall_s / args.papers * 1000,
             unit="ms",
+            baseline=f"one packet rendered alone {single_s * 1000:,.0f} ms",
+            ratio=wall_s / args.papers / single_s,
         )
         record(
             bench=BENCH,
