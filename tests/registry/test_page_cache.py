@@ -180,3 +180,13 @@ def test_it_does_not_cache_pages_outside_the_public_prefixes(client, world):
     first = client.get("/accounts/login/")
     second = client.get("/accounts/login/")
     assert (first.status_code, second.get("X-Page-Cache"), "ETag" in second) == (200, None, False)
+
+
+def test_any_change_made_in_the_admin_bumps_the_version(world, django_capture_on_commit_callbacks):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    before = int(current_data_version())
+    with django_capture_on_commit_callbacks(execute=True):
+        LogEntry.objects.create(user=world.staff, action_flag=CHANGE, object_repr="a taxonomy")
+
+    assert int(current_data_version()) == before + 1
