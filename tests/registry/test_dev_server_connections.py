@@ -105,14 +105,18 @@ def _settings_probe(extra_env: dict[str, str], argv1: str = "shell") -> str:
         "from django.db import connection; connection.ensure_connection(); "
         "print(connection.settings_dict['CONN_MAX_AGE'], connection.pool is not None)"
     )
-    return subprocess.run(
-        [sys.executable, "manage.py", argv1, "-c", code],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_CONN_MAX_AGE": "60", **extra_env},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip().splitlines()[-1]
+    return (
+        subprocess.run(
+            [sys.executable, "manage.py", argv1, "-c", code],
+            cwd=ROOT,
+            env={**os.environ, "DATABASE_CONN_MAX_AGE": "60", **extra_env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
 
 def test_gunicorn_workers_can_use_psycopgs_pool_when_configured():
