@@ -11,7 +11,7 @@ ifeq ($(FAST),1)
 PYTEST_ARGS += -m "not slow"
 endif
 
-.PHONY: venv run test lint bench db-stop clean-db catalog catalog-packages
+.PHONY: venv run test lint bench bench-quick db-stop clean-db catalog catalog-packages
 # npm data packages of the estimator catalog (see the README's estimator section).
 NPM_DIR ?= .local/npm
 CATALOG_NPM := @tgwf/co2@0.19.0 @cloud-carbon-footprint/aws@0.15.0 @cloud-carbon-footprint/azure@1.8.0
@@ -54,6 +54,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py
+
+bench-quick: $(STAMP)
+	$(PY) bench/run_all.py --quick
 
 db-stop: $(STAMP)
 	$(PY) -c "from registry.embedded_db import stop_embedded_database as s; s()"

@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import wrk_run  # noqa: E402
 
-HTTP_SECONDS = int(os.environ.get("BENCH_HTTP_S", "10"))
+_QUICK = "--quick" in sys.argv[1:] or os.environ.get("BENCH_QUICK") == "1"
+HTTP_SECONDS = int(os.environ.get("BENCH_HTTP_S", "2" if _QUICK else "10"))
 CONNECTIONS = 8
 ROUNDS = 3
 
@@ -51,6 +52,8 @@ def _start_gunicorn(database_url: str, settings_dir: Path) -> tuple[subprocess.P
         "DJANGO_SETTINGS_MODULE": "bench_api_settings",
         "PYTHONPATH": f"{settings_dir}{os.pathsep}{ROOT}",
         "DEBUG": "false",
+        # The framework against its floor: uncached (bench/pages.py measures the cache).
+        "PAGE_CACHE_ENABLED": "false",
         "SECRET_KEY": "bench-only-secret-key-not-for-production",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass
 
 
@@ -22,6 +23,20 @@ class Figure:
     baseline: str
     ratio: float | None
     ok: bool | None
+    load: str
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages, stated next to every figure: on a shared machine a
+    figure taken under load says little about the code."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}/{five:.2f}/{fifteen:.2f}"
+
+
+def quick_requested() -> bool:
+    """`--quick` (or BENCH_QUICK=1, which run_all passes on): small inputs, a few seconds each,
+    to prove a benchmark runs; its figures are not the published ones."""
+    return "--quick" in sys.argv[1:] or os.environ.get("BENCH_QUICK") == "1"
 
 
 def record(
@@ -45,10 +60,14 @@ def record(
         baseline,
         None if ratio is None else round(ratio, 3),
         ok,
+        load_average(),
     )
     verdict = "" if ok is None else ("  [meets target]" if ok else "  [MISSES target]")
     ratio_text = "" if ratio is None else f"  ratio {ratio:.3g} to {baseline}"
-    print(f"{bench}: {figure} = {value:,.4g} {unit}  (target {target or '-'}){ratio_text}{verdict}")
+    print(
+        f"{bench}: {figure} = {value:,.4g} {unit}  (target {target or '-'}){ratio_text}{verdict}"
+        f"  [load {row.load}]"
+    )
     path = os.environ.get("BENCH_RESULTS")
     if path:
         with open(path, "a", encoding="utf-8") as handle:

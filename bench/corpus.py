@@ -310,6 +310,14 @@ def _fill(conn, *, incidents: int, reports: int) -> None:  # type: ignore[no-unt
             for k, role in enumerate(("deployer", "developer", "harmed"))
         ),
     )
+    # One entity as big as AIID's largest ("openai": about a tenth of all incidents), so the
+    # entity page's worst case is measured too.
+    _copy(
+        conn,
+        "incidents_incidententity",
+        ["incident_id", "entity_id", "role"],
+        ((i, 1, "implicated_system") for i in range(10, incidents + 1, 10)),
+    )
     cursor = conn.cursor()
     cursor.execute(
         "INSERT INTO incidents_taxonomy (namespace, name, description, public, weight, source,"

@@ -1,4 +1,7 @@
-"""`make bench`: run every benchmark under bench/ and print one table of headline figures."""
+"""`make bench`: run every benchmark under bench/ and print one table of headline figures.
+
+`bench/run_all.py [--quick] [name ...]`: `--quick` runs each on small inputs for a few seconds
+(to check they work); names pick benchmarks by file stem (`pages`, `load`, ...)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ SKIP = {"common.py", "run_all.py", "__init__.py", "corpus.py", "api_urls.py"}
 
 
 def main() -> int:
-    only = set(sys.argv[1:])
+    quick = "--quick" in sys.argv[1:]
+    only = {arg for arg in sys.argv[1:] if arg != "--quick"}
     scripts = sorted(p for p in BENCH_DIR.glob("*.py") if p.name not in SKIP)
     if only:
         scripts = [p for p in scripts if p.stem in only]
@@ -26,7 +30,10 @@ def main() -> int:
     for script in scripts:
         print(f"\n===== {script.name} =====", flush=True)
         env = {**os.environ, "BENCH_RESULTS": results_path, "PYTHONPATH": str(ROOT)}
-        code = subprocess.call([sys.executable, str(script)], cwd=ROOT, env=env)
+        if quick:
+            env["BENCH_QUICK"] = "1"
+        args = [sys.executable, str(script), *(["--quick"] if quick else [])]
+        code = subprocess.call(args, cwd=ROOT, env=env)
         if code != 0:
             failures.append(script.name)
     rows = [json.loads(line) for line in Path(results_path).read_text().splitlines() if line]
@@ -42,7 +49,17 @@ def _number(value: float) -> str:
 
 
 def _table(rows: list[dict]) -> str:
-    headers = ["benchmark", "figure", "value", "unit", "target", "baseline", "ratio", "ok"]
+    headers = [
+        "benchmark",
+        "figure",
+        "value",
+        "unit",
+        "target",
+        "baseline",
+        "ratio",
+        "ok",
+        "load 1/5/15",
+    ]
     lines = [
         [
             r["bench"],
@@ -53,6 +70,7 @@ def _table(rows: list[dict]) -> str:
             r["baseline"],
             "" if r["ratio"] is None else f"{r['ratio']:.3g}",
             "" if r["ok"] is None else ("yes" if r["ok"] else "NO"),
+            r.get("load", ""),
         ]
         for r in rows
     ]

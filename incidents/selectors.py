@@ -16,7 +16,17 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 
@@ -47,6 +57,7 @@ from incidents.visibility import (
     visible_fields,
     visible_taxonomies,
 )
+from registry.cache import memoize
 from registry.models import AuditEvent
 
 # A chain of merges longer than this is a data error (or a loop); stop following it.
@@ -410,12 +421,20 @@ def incidents_list(
     """`filtered` (incidents already through `IncidentFilterSet`) matching the keywords `q`
     (title and description), sorted, each with `report_count` and its entity links
     prefetched: a page of it costs the same few queries whatever the page size."""
-    qs = filtered.defer("search_vector", "editor_notes").annotate(
-        report_count=Count("reports", distinct=True)
-    )
+    qs = filtered.defer("search_vector", "editor_notes")
     if q:
         query = SearchQuery(q, config="registry_english", search_type="websearch")
         qs = qs.filter(Q(search_vector=query) | Q(title__icontains=q))
+    if sort == IncidentSort.MOST_REPORTS:
+        qs = qs.annotate(report_count=Count("reports", distinct=True))
+    else:
+        # A correlated subquery, which PostgreSQL evaluates for the page's rows only (after the
+        # sort and LIMIT), where a GROUP BY would count the reports of every incident first.
+        qs = qs.annotate(
+            report_count=_SubqueryCount(
+                Report.incidents.through.objects.filter(incident_id=OuterRef("pk")).values("id")
+            )
+        )
     order = {
         IncidentSort.NEWEST: [F("date").desc(nulls_last=True), "-id"],
         IncidentSort.OLDEST: [F("date").asc(nulls_last=True), "id"],
@@ -435,11 +454,21 @@ def incidents_list(
     )
 
 
+def incidents_count(incidents: QuerySet[Incident], *key: object) -> int:
+    """How many incidents a list holds (its unused annotations are left out of the count),
+    remembered until the next write under `key` (the filters and the viewer's access)."""
+    return memoize("incidents_count", incidents.count, *key)
+
+
 def incident_years() -> list[int]:
-    return [
-        d.year
-        for d in Incident.objects.filter(date__isnull=False).dates("date", "year", order="DESC")
-    ]
+    """The years with incidents, newest first (remembered until the next write)."""
+    return memoize(
+        "incident_years",
+        lambda: [
+            d.year
+            for d in Incident.objects.filter(date__isnull=False).dates("date", "year", order="DESC")
+        ],
+    )
 
 
 # --- Home ------------------------------------------------------------------------------------
@@ -466,10 +495,16 @@ def home_page(*, limit: int = 8) -> HomePage:
                 F("date_published").desc(nulls_last=True), "-number"
             )[:limit]
         ),
-        incident_count=Incident.objects.count(),
-        report_count=Report.objects.count(),
-        entity_count=Entity.objects.count(),
+        **memoize("home_counts", _catalog_counts),
     )
+
+
+def _catalog_counts() -> dict[str, int]:
+    return {
+        "incident_count": Incident.objects.count(),
+        "report_count": Report.objects.count(),
+        "entity_count": Entity.objects.count(),
+    }
 
 
 # --- Reports ---------------------------------------------------------------------------------
@@ -493,10 +528,26 @@ def report_detail(*, number: int) -> Report | None:
 
 
 def entities_list(*, name_contains: str = "") -> QuerySet[Entity]:
-    qs = Entity.objects.annotate(incident_count=Count("incident_links__incident", distinct=True))
+    qs = _entities_named(
+        Entity.objects.annotate(incident_count=Count("incident_links__incident", distinct=True)),
+        name_contains,
+    )
+    return qs.order_by("-incident_count", "name")
+
+
+def entities_count(*, name_contains: str = "") -> int:
+    """How many entities `entities_list` holds (no GROUP BY; remembered until the next write)."""
+    return memoize(
+        "entities_count",
+        lambda: _entities_named(Entity.objects.all(), name_contains).count(),
+        name_contains,
+    )
+
+
+def _entities_named(qs: QuerySet[Entity], name_contains: str) -> QuerySet[Entity]:
     if name_contains:
         qs = qs.filter(Q(name__icontains=name_contains) | Q(slug__icontains=name_contains))
-    return qs.order_by("-incident_count", "name")
+    return qs
 
 
 @dataclass(frozen=True)
@@ -537,18 +588,29 @@ def entity_detail(*, slug: str) -> EntityPage | None:
 
 def taxonomies_list(*, viewer: Viewer = None) -> QuerySet[Taxonomy]:
     access = classification_access(viewer)
-    return (
-        visible_taxonomies(access)
-        .annotate(
-            field_count=Count("fields", filter=Q(fields__in=visible_fields(access)), distinct=True),
-            incident_count=Count(
-                "classifications__incident",
-                filter=Q(classifications__in=visible_classifications(access)),
-                distinct=True,
-            ),
-        )
-        .order_by("weight", "namespace")
-    )
+    qs = visible_taxonomies(access)
+    # One subquery per count: joining fields and classifications in one GROUP BY multiplies
+    # the rows (fields x classifications) before counting them.
+    return qs.annotate(
+        field_count=_count_of(visible_fields(access).filter(taxonomy=OuterRef("pk")), "id"),
+        incident_count=_count_of(
+            visible_classifications(access).filter(taxonomy=OuterRef("pk"), incident__isnull=False),
+            "incident_id",
+            distinct=True,
+        ),
+    ).order_by("weight", "namespace")
+
+
+class _SubqueryCount(Subquery):
+    """COUNT(*) of a correlated subquery's rows."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
+def _count_of(qs: QuerySet, column: str, *, distinct: bool = False) -> _SubqueryCount:
+    rows = qs.order_by().values(column)
+    return _SubqueryCount(rows.distinct() if distinct else rows)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -114,7 +115,12 @@ class StrictFilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+_PASSED_THROUGH = frozenset({str, int, float})
+
+
 def _csv_cell(value: Any) -> Any:
+    if type(value) in _PASSED_THROUGH:  # most cells: no isinstance chain per cell
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -167,12 +173,22 @@ def stream_csv_response(
 ) -> StreamingHttpResponse:
     """A CSV download of every row, produced lazily so memory stays flat whatever the size."""
 
-    def lines() -> Iterator[bytes]:
-        yield csv_line(header).encode("utf-8")
-        for row in rows:
-            yield csv_line([row.get(name) for name in header]).encode("utf-8")
+    def chunks() -> Iterator[bytes]:
+        # One writer for the whole stream, flushed every CSV_CHUNK_ROWS rows: a writer and a
+        # write() per row cost more than the cells themselves.
+        buffer = io.StringIO()
+        writer = csv_writer(buffer)
+        writer.writerow(list(header))
+        for count, row in enumerate(rows, 1):
+            writer.writerow([_csv_cell(row.get(name)) for name in header])
+            if count % CSV_CHUNK_ROWS == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        if buffer.tell():
+            yield buffer.getvalue().encode("utf-8")
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

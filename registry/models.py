@@ -77,3 +77,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_type}#{self.subject_id} {self.action} by {self.actor_label}"
+
+
+class DataVersion(models.Model):
+    """One row: a counter every committed write bumps (registry/cache.py). Cached public pages
+    are keyed by it, so a write makes every cached page unreachable at once."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="dataversion_one_row")]
+
+    def __str__(self) -> str:
+        return f"data version {self.value}"

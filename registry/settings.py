@@ -8,6 +8,7 @@ Production switches on with DEBUG=false and the variables listed in the README.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before sessions and authentication: a cached anonymous page costs neither (see the module).
+    "registry.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,11 +99,21 @@ if not DATABASE_URL:
 else:
     EMBEDDED_DATABASE = False
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
-    )
-}
+# The development server runs each client connection in its own thread; a persistent database
+# connection per thread outlives it, and a client holding many keep-alive connections (a fuzzer)
+# exhausts PostgreSQL's connection slots. It closes its connection at the end of each request.
+RUNNING_DEV_SERVER = sys.argv[1:2] == ["runserver"]
+# Pooling (psycopg's pool, one per process) is for gunicorn's long-lived workers; off unless
+# DATABASE_POOL_MAX_SIZE is set, and never for the development server.
+DATABASE_POOL_MAX_SIZE = (
+    0 if RUNNING_DEV_SERVER else env_int("DATABASE_POOL_MAX_SIZE", 0, minimum=0)
+)
+_conn_max_age = (
+    0
+    if RUNNING_DEV_SERVER or DATABASE_POOL_MAX_SIZE
+    else env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=_conn_max_age)}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 if not DATABASES["default"].get("HOST") and "host" in _db_options:
@@ -109,6 +122,13 @@ if not DATABASES["default"].get("HOST") and "host" in _db_options:
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
     "DATABASE_CONNECT_TIMEOUT", 5, minimum=1
 )
+if DATABASE_POOL_MAX_SIZE:
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2, minimum=0),
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        # How long a request waits for a free connection before failing (then a 503).
+        "timeout": env_int("DATABASE_POOL_TIMEOUT_S", 10, minimum=1),
+    }
 if env_str("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -324,6 +344,25 @@ CACHES = {
     if env_str("CACHE_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Anonymous GETs of public pages and API reads are cached, keyed by the data version that every
+# write bumps (registry/cache.py, registry/page_cache.py).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# Figures pages derive from whole tables (counts, years), remembered per data version too.
+MEMO_CACHE_ENABLED = env_bool("MEMO_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT_S = env_int("PAGE_CACHE_TIMEOUT_S", 600, minimum=1)
+PAGE_CACHE_PREFIXES = [
+    "/incidents/",
+    "/reports/",
+    "/entities/",
+    "/taxonomies/",
+    "/feeds/",
+    "/search/",
+    "/disclosures/",
+    "/venues/",
+    "/datasets/",
+    "/api/v1/",
+]
 
 # --- Security (production values switch on with DEBUG=false) ----------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

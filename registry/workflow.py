@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from registry.cache import data_changed
 from registry.models import AuditEvent, User
 
 M = TypeVar("M", bound=models.Model)
@@ -101,7 +102,11 @@ def audit(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event for a domain action that is not a state transition."""
+    """Write one audit event for a domain action that is not a state transition.
+
+    Every service write passes here, so this is also where the data version is bumped (on
+    commit): cached public pages are keyed by it (registry/cache.py)."""
+    data_changed()
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         actor_label=_actor_label(actor),

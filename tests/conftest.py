@@ -128,3 +128,11 @@ def page(chromium, live_server):  # noqa: ANN001, ANN201
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):  # noqa: ANN001, ANN202
+    """Tests build rows with factories, which bump no data version, and the process-local cache
+    outlives a test: pages are cached only in the tests about the cache (tests/registry/cache)."""
+    settings.PAGE_CACHE_ENABLED = False
+    settings.MEMO_CACHE_ENABLED = False

@@ -73,6 +73,7 @@ from incidents.importers.writes import (
 from incidents.indexing import refresh_search_vectors
 from incidents.models import Incident, Report
 from incidents.models.catalog import AIID_ATTRIBUTION, AIID_LICENSE
+from registry.cache import data_changed
 
 AIID_PROVENANCE = Provenance(source="aiid", license=AIID_LICENSE, attribution=AIID_ATTRIBUTION)
 REPORT_BATCH = 1000
@@ -131,6 +132,8 @@ class AiidSnapshotImporter:
         try:
             with open_snapshot(Path(path), limits=self.limits) as snapshot, transaction.atomic():
                 self._import(snapshot)
+                # Rows are written in bulk, not audited one by one: announce the change here.
+                data_changed()
         except (SnapshotError, CsvHeaderError) as exc:
             raise ImportFailed(f"{exc}. Nothing was imported.") from None
         return self.summary

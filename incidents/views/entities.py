@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from incidents.selectors import (
     FormerSlug,
+    entities_count,
     entities_list,
     entity_former_slug,
     entity_redirect_target,
 )
 from incidents.selectors import entity_detail as select_entity_detail
+from registry.paging import CountedPaginator
 
 ENTITIES_PER_PAGE = 60
 
@@ -21,7 +22,11 @@ ENTITIES_PER_PAGE = 60
 def entity_list(request: HttpRequest) -> HttpResponse:
     # PostgreSQL text cannot hold NUL: a query carrying one would fail, not match nothing.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    paginator = Paginator(entities_list(name_contains=query), ENTITIES_PER_PAGE)
+    paginator = CountedPaginator(
+        entities_list(name_contains=query),
+        ENTITIES_PER_PAGE,
+        count=lambda: entities_count(name_contains=query),
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

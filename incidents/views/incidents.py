@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,11 +18,13 @@ from incidents.selectors import (
     incident_for_citation,
     incident_redirect_target,
     incident_years,
+    incidents_count,
     incidents_list,
 )
 from incidents.views.filters import IncidentFilterForm
 from incidents.visibility import classification_access
 from registry.models import Role
+from registry.paging import CountedPaginator
 
 INCIDENTS_PER_PAGE = 25
 
@@ -42,7 +43,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     # A value the filter refuses (a taxonomy field this visitor may not see) matches nothing.
     filtered = filterset.qs if filterset.is_valid() else Incident.objects.none()
     incidents = incidents_list(filtered=filtered, sort=filters.sort, q=filters.q)
-    paginator = Paginator(incidents, INCIDENTS_PER_PAGE)
+    paginator = CountedPaginator(
+        incidents,
+        INCIDENTS_PER_PAGE,
+        count=lambda: incidents_count(incidents, filters, classification_access(request.user)),
+    )
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
