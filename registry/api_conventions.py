@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import csv as plain_csv
 import datetime
 import hashlib
 import json
@@ -32,9 +33,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from registry.api_deprecation import add_deprecation_headers
+
 # Query parameters the pagination and the renderers read; every other one must be a filter.
 PAGINATION_PARAMETERS = frozenset({"cursor", "page_size"})
 FORMAT_PARAMETER = "format"
+RAW_PARAMETER = "raw"
+RAW_PARAMETER_HELP = (
+    "With `format=csv`: `true` writes every cell exactly as stored. By default a cell that "
+    "starts with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so "
+    "spreadsheet programs do not run it as a formula; a program that joins on values "
+    "(an entity slug such as `@ghostwriter`) should ask for `raw=true`. Multi-valued cells "
+    "are JSON arrays in both modes."
+)
 CSV_CHUNK_ROWS = 500
 JSON_MEDIA_TYPE = "application/json"
 CSV_MEDIA_TYPE = "text/csv"
@@ -91,7 +102,7 @@ class StrictFilterBackend(DjangoFilterBackend):
     """
 
     def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
-        known = {FORMAT_PARAMETER}
+        known = {FORMAT_PARAMETER, RAW_PARAMETER}
         is_list = getattr(view, "action", "list") == "list"
         filterset_class = self.get_filterset_class(view, queryset) if is_list else None
         if is_list:
@@ -105,7 +116,8 @@ class StrictFilterBackend(DjangoFilterBackend):
         if unknown:
             raise unknown_parameter_error(unknown)
         if not is_list or not set(request.query_params) - PAGINATION_PARAMETERS - {
-            FORMAT_PARAMETER
+            FORMAT_PARAMETER,
+            RAW_PARAMETER,
         }:
             # No filter asked for: building the FilterSet and its form would cost milliseconds
             # for nothing on the most common request.
@@ -118,18 +130,26 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
-        return "; ".join("" if v is None else str(v) for v in value)
+    # Multi-valued cells are JSON arrays, as the AIID's own CSV files write them.
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return value
 
 
-def csv_line(row: Sequence[Any]) -> str:
-    """One CSV record, cells defused against spreadsheet formula injection."""
+def csv_line(row: Sequence[Any], *, raw: bool = False) -> str:
+    """One CSV record, cells defused against spreadsheet formula injection unless `raw`
+    (`?raw=true`: values exactly as stored, for programs that join on them)."""
     buffer = _LineBuffer()
-    csv.writer(buffer).writerow([_csv_cell(value) for value in row])
+    (plain_csv if raw else csv).writer(buffer).writerow([_csv_cell(value) for value in row])
     return buffer.line
+
+
+def raw_csv_requested(request: Request) -> bool:
+    """`?raw=true`: CSV cells as stored, without the formula guard (see RAW_PARAMETER_HELP)."""
+    value = request.query_params.get(RAW_PARAMETER, "")
+    if value not in ("", "true", "false"):
+        raise exceptions.ValidationError({RAW_PARAMETER: "Use true or false."})
+    return value == "true"
 
 
 class _LineBuffer:
@@ -162,14 +182,16 @@ class CSVRenderer(BaseRenderer):
 
 
 def stream_csv_response(
-    *, header: Sequence[str], rows: Iterable[Mapping[str, Any]], filename: str
+    *, header: Sequence[str], rows: Iterable[Mapping[str, Any]], filename: str, raw: bool = False
 ) -> StreamingHttpResponse:
-    """A CSV download of every row, produced lazily so memory stays flat whatever the size."""
+    """A CSV download of every row, produced lazily so memory stays flat whatever the size.
+    Every parameter must be validated before this is called: once the first line is sent,
+    an error can only cut the file short."""
 
     def lines() -> Iterator[bytes]:
-        yield csv_line(header).encode("utf-8")
+        yield csv_line(header, raw=raw).encode("utf-8")
         for row in rows:
-            yield csv_line([row.get(name) for name in header]).encode("utf-8")
+            yield csv_line([row.get(name) for name in header], raw=raw).encode("utf-8")
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -282,7 +304,7 @@ class RegistryAPIMixin:
             # The same URL answers JSON or CSV depending on Accept.
             patch_vary_headers(response, ["Accept"])
             response = conditional_response(request, response, last_modified=self.last_modified)
-        return response
+        return add_deprecation_headers(response, request.query_params)
 
     def note_last_modified(self, records: Iterable[Any]) -> None:
         """Remember the newest `modified_at` among the records shown, for Last-Modified."""

@@ -120,9 +120,20 @@ class SearchResult:
     notices: tuple[str, ...] = ()
 
     @property
+    def reachable_hits(self) -> int:
+        """How many hits following the pages yields: the relevance pool of a very common
+        word's reports, or the result window, may hold fewer than `total`."""
+        reachable = self.total if self.reachable is None else self.reachable
+        return min(reachable, MAX_RESULT_WINDOW)
+
+    @property
+    def paging_capped(self) -> bool:
+        """True when the pages cannot reach every match: sort by date, or export, for all."""
+        return self.reachable_hits < self.total
+
+    @property
     def pages(self) -> int:
-        reachable = min(self.total, self.reachable or self.total, MAX_RESULT_WINDOW)
-        return max(1, -(-reachable // self.query.page_size))
+        return max(1, -(-self.reachable_hits // self.query.page_size))
 
 
 class SearchEngine(Protocol):

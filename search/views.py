@@ -74,7 +74,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             if result.suggestion
             else None,
             "clear_url": _link(
-                query, facet=None, page=None, date_from=None, date_to=None, incident=None
+                query, facet=None, page=None, date_after=None, date_before=None, incident=None
             ),
         }
     )

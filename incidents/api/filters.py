@@ -23,6 +23,7 @@ from incidents.models import (
     ReportKind,
     Taxonomy,
 )
+from registry.api_filters import modified_since_filter
 
 ReportIncidents = Report.incidents.through
 FACET_HELP = (
@@ -122,9 +123,7 @@ class IncidentFilterSet(RegistryFilterSet):
     date_before = django_filters.DateFilter(
         field_name="date", lookup_expr="lte", help_text="Incident date on or before (YYYY-MM-DD)."
     )
-    modified_since = django_filters.IsoDateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
-    )
+    modified_since = modified_since_filter()
     entity = _incident_entity(None, "Entity slug in any role.")
     deployer = _incident_entity(EntityRole.DEPLOYER, "Entity slug: alleged deployer.")
     developer = _incident_entity(EntityRole.DEVELOPER, "Entity slug: alleged developer.")
@@ -177,15 +176,28 @@ def report_has_facet(facet: str) -> Q:
 
 
 class ReportFilterSet(RegistryFilterSet):
+    date_after = django_filters.DateFilter(
+        field_name="date_published",
+        lookup_expr="gte",
+        help_text="Published on or after (YYYY-MM-DD).",
+    )
+    date_before = django_filters.DateFilter(
+        field_name="date_published",
+        lookup_expr="lte",
+        help_text="Published on or before (YYYY-MM-DD).",
+    )
+    # Deprecated aliases (see docs/api-changelog.md): answered with Deprecation/Sunset headers.
     date_published_after = django_filters.DateFilter(
-        field_name="date_published", lookup_expr="gte", help_text="Published on or after."
+        field_name="date_published",
+        lookup_expr="gte",
+        help_text="Deprecated alias of `date_after`.",
     )
     date_published_before = django_filters.DateFilter(
-        field_name="date_published", lookup_expr="lte", help_text="Published on or before."
+        field_name="date_published",
+        lookup_expr="lte",
+        help_text="Deprecated alias of `date_before`.",
     )
-    modified_since = django_filters.IsoDateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
-    )
+    modified_since = modified_since_filter()
     incident = IdFilter(method="in_incident", help_text="Belongs to this incident id.")
     entity = django_filters.CharFilter(
         method="names_entity", help_text="Belongs to an incident naming this entity slug."
@@ -195,6 +207,12 @@ class ReportFilterSet(RegistryFilterSet):
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, help_text="Report kind.")
     flagged = django_filters.BooleanFilter(help_text="Flagged for review by editors.")
     classification = FacetFilter(match=lambda facet: report_has_facet(facet))
+    fields = django_filters.ChoiceFilter(
+        choices=[("text", "text")],
+        method="keep_queryset",
+        help_text="`text`: include each report's full text (lists omit it by default), for "
+        "syncing the texts in bulk; or download the dataset's reports.jsonl.",
+    )
     ordering = _ordering_filter(
         [
             ("-number", "newest number first"),
@@ -229,6 +247,7 @@ class EntityFilterSet(RegistryFilterSet):
     name = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", help_text="Name contains (case-insensitive)."
     )
+    modified_since = modified_since_filter()
     ordering = _ordering_filter([("slug", "slug")])
 
     class Meta:
@@ -248,6 +267,7 @@ class ClassificationFilterSet(RegistryFilterSet):
     incident = IdFilter(field_name="incident_id", help_text="Classification of this incident id.")
     report = IdFilter(field_name="report_id", help_text="Classification of this report number.")
     facet = FacetFilter(match=lambda facet: Q(facets__contains=[facet]))
+    modified_since = modified_since_filter()
     ordering = _ordering_filter([("id", "id")])
 
     class Meta:

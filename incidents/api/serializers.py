@@ -142,6 +142,9 @@ def _permalink(path: str) -> str:
 
 
 class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    incident_id = serializers.IntegerField(
+        source="id", read_only=True, help_text="The incident's id (AIID: `incident_id`)."
+    )
     entities = serializers.SerializerMethodField(
         help_text="Entities named in the incident, by role (AIID: Alleged deployer, ...)."
     )
@@ -153,6 +156,7 @@ class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
         model = Incident
         fields = [
             "id",
+            "incident_id",
             "title",
             "description",
             "date",
@@ -181,7 +185,13 @@ class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
 
 
 class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    report_number = serializers.IntegerField(
+        source="number", read_only=True, help_text="The report's number (AIID: `report_number`)."
+    )
     incidents = IntegerListField(source="incident_ids", help_text="Incident ids (none: an issue).")
+    incident_ids = IntegerListField(
+        help_text="The same as `incidents`, under the name search hits and exports use."
+    )
     classifications = ClassificationListField(source="classification_rows")
     permalink = serializers.SerializerMethodField()
 
@@ -189,6 +199,7 @@ class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
         model = Report
         fields = [
             "number",
+            "report_number",
             "title",
             "url",
             "source_domain",
@@ -205,6 +216,7 @@ class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
             "image_url",
             "flagged",
             "incidents",
+            "incident_ids",
             "classifications",
             "source",
             "source_license",
@@ -224,11 +236,14 @@ class ReportDetailSerializer(ReportSerializer):
 
 
 class EntitySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    entity_id = serializers.CharField(
+        source="slug", read_only=True, help_text="The entity's slug (AIID: `entity_id`)."
+    )
     permalink = serializers.SerializerMethodField()
 
     class Meta:
         model = Entity
-        fields = ["slug", "name", "aliases", "description", "modified_at", "permalink"]
+        fields = ["slug", "entity_id", "name", "aliases", "description", "modified_at", "permalink"]
 
     def get_permalink(self, entity: Entity) -> str:
         return _permalink(f"/entities/{entity.slug}/")

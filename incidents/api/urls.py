@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from incidents.api import views
+from incidents.api import merges, views
 
 router = SimpleRouter()
 router.register("incidents", views.IncidentViewSet, basename="api-incidents")
@@ -14,5 +14,15 @@ router.register("classifications", views.ClassificationViewSet, basename="api-cl
 
 urlpatterns = [
     path("lookup/", views.LookupView.as_view(), name="api-lookup"),
+    path(
+        "merged/incidents/",
+        merges.IncidentMergeViewSet.as_view({"get": "list"}),
+        name="api-incidents-merged",
+    ),
+    path(
+        "merged/entities/",
+        merges.EntityMergeViewSet.as_view({"get": "list"}),
+        name="api-entities-merged",
+    ),
     *router.urls,
 ]

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from venues.exports.registry import ExportOptions, exporter_for
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.venues import conference_venue
+from venues.exports.registry import ExportOptions, exporter_for
 
 pytestmark = pytest.mark.django_db
 
