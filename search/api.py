@@ -18,7 +18,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api_conventions import ErrorSerializer
-from search.engine import HIT_TYPES, SORT_ORDERS, SearchResult, SearchUnavailable
+from registry.api_deprecation import add_deprecation_headers
+from search.engine import (
+    HIT_TYPES,
+    MAX_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
+    SORT_ORDERS,
+    SearchResult,
+    SearchUnavailable,
+)
 from search.facets import CATALOG_FACETS, DISCLOSURE_FACETS
 from search.params import (
     SEARCH_PARAMETERS,
@@ -33,7 +41,12 @@ API_PARAMETERS = SEARCH_PARAMETERS | {"format"}
 
 class HitSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=list(HIT_TYPES))
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(
+        help_text="The incident id, report number or disclosure id, by `type`."
+    )
+    incident_id = serializers.IntegerField(
+        allow_null=True, help_text="Incident hits: the incident id (AIID: `incident_id`)."
+    )
     incident_ids = serializers.ListField(child=serializers.IntegerField())
     report_number = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
@@ -62,10 +75,25 @@ class FacetSerializer(serializers.Serializer):
 
 class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField(help_text="The query as understood (normalised).")
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="How many hits match (see `estimated`).")
     estimated = serializers.BooleanField(help_text="True when `total` is an estimate.")
+    reachable = serializers.IntegerField(
+        help_text="How many hits following `next` yields. Fewer than `total` when "
+        "`paging_capped`: relevance paging of a very common word's reports reaches the "
+        "reports of the best-ranked incidents only, and pages reach the first 10,000 hits."
+    )
+    paging_capped = serializers.BooleanField(
+        help_text="True when the pages cannot reach every match: follow `all_results` "
+        "(sorted by date, every match up to 10,000) or download `export_csv` / `export_json` "
+        "(every match, any number)."
+    )
+    all_results = serializers.CharField(
+        allow_null=True,
+        help_text="When `paging_capped` by relevance: the same search sorted by date, whose "
+        "pages reach every match (up to 10,000).",
+    )
     page = serializers.IntegerField()
-    pages = serializers.IntegerField()
+    pages = serializers.IntegerField(help_text="Pages of `page_size` reaching `reachable` hits.")
     page_size = serializers.IntegerField()
     engine = serializers.CharField()
     suggestion = serializers.CharField(allow_null=True, help_text="Did you mean ...")
@@ -104,10 +132,30 @@ PARAMETERS = [
     OpenApiParameter("author", str, many=True, description="Report author (exact, any case)."),
     OpenApiParameter("flagged", str, enum=["yes", "no"]),
     OpenApiParameter("incident", int, many=True, description="Incident id."),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Incident date on or after."),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Incident date on or before."),
-    OpenApiParameter("page", int, description="1-based; pages reach the first 10,000 hits."),
-    OpenApiParameter("page_size", int, description="1 to 100 (default 20)."),
+    OpenApiParameter("date_after", OpenApiTypes.DATE, description="Incident date on or after."),
+    OpenApiParameter("date_before", OpenApiTypes.DATE, description="Incident date on or before."),
+    OpenApiParameter(
+        "date_from",
+        OpenApiTypes.DATE,
+        description="Deprecated alias of `date_after`.",
+        deprecated=True,
+    ),
+    OpenApiParameter(
+        "date_to",
+        OpenApiTypes.DATE,
+        description="Deprecated alias of `date_before`.",
+        deprecated=True,
+    ),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_RESULT_WINDOW},
+        description="1-based; pages reach the first 10,000 hits (`page` times `page_size`).",
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1},
+        description=f"1 or more (default 20); values above {MAX_PAGE_SIZE} are capped.",
+    ),
     OpenApiParameter("facets", str, enum=["yes", "no"], description="Count facets (default yes)."),
 ]
 
@@ -144,7 +192,17 @@ class SearchAPIView(APIView):
             result = search_run(query)
         except SearchUnavailable as exc:
             return _error(str(exc), None, 503)
-        return Response(SearchResponseSerializer(_payload(request, result)).data)
+        response = Response(SearchResponseSerializer(_payload(request, result)).data)
+        return add_deprecation_headers(response, request.query_params)
+
+
+def _capped_notice(result: SearchResult) -> str:
+    about = "about " if result.estimated else ""
+    return (
+        f"The pages reach {result.reachable_hits:,} of {about}{result.total:,} matches. "
+        "Sorted by date (`all_results`) they reach every match up to 10,000; the export "
+        "(`export_csv`, `export_json`) has them all."
+    )
 
 
 def _payload(request: Request, result: SearchResult) -> dict[str, Any]:
@@ -159,17 +217,24 @@ def _payload(request: Request, result: SearchResult) -> dict[str, Any]:
         "query": query.parsed.text,
         "total": result.total,
         "estimated": result.estimated,
+        "reachable": result.reachable_hits,
+        "paging_capped": result.paging_capped,
+        "all_results": base + "?" + urlencode(query_to_params(query, page=None, sort="newest"))
+        if result.paging_capped and query.effective_sort == "relevance"
+        else None,
         "page": query.page,
         "pages": result.pages,
         "page_size": query.page_size,
         "engine": result.engine,
         "suggestion": result.suggestion,
         "corrected_from": result.corrected_from,
-        "notices": list(result.notices),
+        "notices": list(result.notices)
+        + ([_capped_notice(result)] if result.paging_capped else []),
         "hits": [
             {
                 "type": hit.type,
                 "id": hit.id,
+                "incident_id": hit.id if hit.type == "incident" else None,
                 "incident_ids": list(hit.incident_ids),
                 "report_number": hit.report_number,
                 "title": hit.title,

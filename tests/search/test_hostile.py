@@ -68,6 +68,8 @@ BAD_PARAMETERS = [
     {"date_from": "2020-02-30"},
     {"date_from": "2021-01-01", "date_to": "2020-01-01"},
     {"date_to": "99999-01-01"},
+    {"date_after": "2020-02-30"},
+    {"date_after": "2021-01-01", "date_before": "2020-01-01"},
     {"flagged": "maybe"},
     {"facets": "perhaps"},
     {"author": "\x00"},
