@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -73,3 +73,39 @@ class DatabaseUnavailableMiddleware:
             response["Retry-After"] = "5"
             return response
         return None
+
+
+API_PATH_PREFIX = "/api/"
+API_SERVER_ERROR = {
+    "errors": [
+        {
+            "field": None,
+            "message": "Internal server error. It has been logged; quote the X-Request-ID "
+            "header when reporting it.",
+        }
+    ]
+}
+
+
+class ApiServerErrorMiddleware:
+    """An unexpected exception in the API is a 500 in the API's error format (JSON), not the
+    site's HTML page. Listed before DatabaseUnavailableMiddleware, so a lost database still
+    answers 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not request.path.startswith(API_PATH_PREFIX):
+            return None
+        # Returning a response skips Django's own error logging: log it here, with the trace.
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 500, "request": request},
+        )
+        return JsonResponse(API_SERVER_ERROR, status=500)

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 
 from registry.env import EnvError, env_bool, env_int, env_list, env_str
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "registry.middleware.RequestIdMiddleware",
+    "registry.api_throttling.RateLimitHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.ContentSecurityPolicyMiddleware",
+    "registry.middleware.ApiServerErrorMiddleware",
     "registry.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -218,9 +221,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's, reporting RateLimit-* headers (registry.api_throttling).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "registry.api_throttling.AnonRateThrottle",
+        "registry.api_throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "600/min"),
@@ -256,9 +260,27 @@ SPECTACULAR_SETTINGS = {
     # A reviewer's recommendation and a chair's decision share one set of choices.
     "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "venues.models.reviews.Recommendation"},
 }
-CORS_URLS_REGEX = r"^/api/.*$"
+# The API and the dataset files may be read from any origin (no credentials are sent with
+# cross-origin requests: CORS_ALLOW_CREDENTIALS stays False). POST is allowed for the stateless
+# estimator (/api/v1/estimate/); other writes need a token all the same.
+CORS_URLS_REGEX = r"^/(api|datasets)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = [*default_cors_headers, "if-none-match", "if-modified-since", "range"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Deprecation",
+    "Sunset",
+    "Link",
+    "Content-Range",
+    "Content-Disposition",
+    "X-Request-ID",
+]
 
 CACHES = {
     "default": {
