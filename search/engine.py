@@ -16,6 +16,9 @@ from typing import Any, Literal, Protocol
 from django.conf import settings
 from django.utils.safestring import SafeString
 
+# MAX_RESULT_WINDOW lives with the counting rule; re-exported for the callers that import it here.
+from search.counting import MAX_RESULT_WINDOW as MAX_RESULT_WINDOW
+from search.counting import SearchCount, search_count
 from search.query import ParsedQuery
 
 HitType = Literal["incident", "report", "disclosure"]
@@ -34,8 +37,6 @@ HIT_TYPES: dict[str, str] = {
     "disclosure": "Emissions disclosures",
 }
 MAX_PAGE_SIZE = 100
-# Deeper than this, a listing is an export's job (as with Elasticsearch's result window).
-MAX_RESULT_WINDOW = 10_000
 
 
 class SearchUnavailable(RuntimeError):
@@ -120,20 +121,18 @@ class SearchResult:
     notices: tuple[str, ...] = ()
 
     @property
-    def reachable_hits(self) -> int:
-        """How many hits following the pages yields: the relevance pool of a very common
-        word's reports, or the result window, may hold fewer than `total`."""
-        reachable = self.total if self.reachable is None else self.reachable
-        return min(reachable, MAX_RESULT_WINDOW)
-
-    @property
-    def paging_capped(self) -> bool:
-        """True when the pages cannot reach every match: sort by date, or export, for all."""
-        return self.reachable_hits < self.total
+    def count(self) -> SearchCount:
+        """The counting rule (search/counting.py): what to show, how many pages."""
+        return search_count(
+            total=self.total,
+            estimated=self.estimated,
+            reachable=self.reachable,
+            page_size=self.query.page_size,
+        )
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.reachable_hits // self.query.page_size))
+        return self.count.pages
 
 
 class SearchEngine(Protocol):

@@ -42,6 +42,7 @@ from search.pg_sql import (
     REPORTS,
     DocumentTable,
     TextQuery,
+    count_statement,
     export_statement,
     search_statement,
 )
@@ -210,6 +211,23 @@ class PostgresEngine:
         for word, best in replacements.items():
             text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, text, flags=re.IGNORECASE)
         return text if text != parsed.text else None
+
+    def count_rows(self, query: SearchQuery, *, cap: int) -> int:
+        """How many rows `iter_rows` yields, counted up to `cap` (the counting rule's exact
+        count, search/counting.py)."""
+        doc = _document_table(query)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(SESSION_SQL if query.parsed.is_empty else TEXT_SESSION_SQL)
+                try:
+                    text = text_query(cursor, query.parsed)
+                except NoLexemes:
+                    return 0
+                statement = count_statement(query, doc, text, cap=cap)
+                cursor.execute(statement.sql, statement.params)
+                return int(cursor.fetchone()[0])
+        except OperationalError as exc:
+            raise SearchUnavailable("Counting the matches took too long.") from exc
 
     def iter_rows(self, query: SearchQuery) -> Iterator[Mapping[str, Any]]:
         """Every match, streamed through a server-side cursor (the export)."""

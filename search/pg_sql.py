@@ -286,6 +286,21 @@ def search_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | N
     return Statement(sql, params)
 
 
+def count_statement(
+    query: SearchQuery, doc: DocumentTable, text: TextQuery | None, *, cap: int
+) -> Statement:
+    """How many rows the export of `query` holds, counted up to `cap` (its conditions: every
+    row's phrases checked)."""
+    where, params = where_clauses(query, doc, text)
+    if text is not None and text.has_phrase:
+        where.append("d.search_vector @@ %(exact)s::tsquery")
+        params["exact"] = text.exact
+    params["cap"] = cap
+    conditions = " AND ".join(where)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {doc.table} d WHERE {conditions} LIMIT %(cap)s) c"
+    return Statement(sql, params)
+
+
 def export_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | None) -> Statement:
     """Every match of `query` in its order, for the streamed export (no window, no facets:
     the whole result set, with phrases checked on every row)."""

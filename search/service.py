@@ -8,7 +8,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from search.counting import EXACT_COUNT_LIMIT
 from search.engine import SearchQuery, SearchResult, SearchUnavailable, get_engine
+from search.pg import PostgresEngine
+from search.query import parse_query
 
 logger = logging.getLogger("search")
 
@@ -24,13 +27,35 @@ def search_run(query: SearchQuery) -> SearchResult:
     failure raises SearchUnavailable."""
     engine = get_engine()
     if engine.name == "postgres":
-        return engine.search(query)
+        return _counted_exactly(engine.search(query))
     try:
-        return engine.search(query)
+        return _counted_exactly(engine.search(query))
     except SearchUnavailable as exc:
         logger.warning("elasticsearch unavailable, falling back to postgres: %s", exc)
         result = get_engine("postgres").search(query)
-        return replace(result, notices=(*result.notices, FALLBACK_NOTICE))
+        return _counted_exactly(replace(result, notices=(*result.notices, FALLBACK_NOTICE)))
+
+
+def export_query(result: SearchResult) -> SearchQuery:
+    """The query whose rows the export streams: the corrected one when "did you mean"
+    answered in place of the words as typed (so its rows are the ones counted)."""
+    if result.corrected_from and result.suggestion:
+        return replace(result.query, parsed=parse_query(result.suggestion), correct=False)
+    return result.query
+
+
+def _counted_exactly(result: SearchResult) -> SearchResult:
+    """The counting rule (search/counting.py): an estimated total is counted again, exactly,
+    by the export's conditions when there are at most EXACT_COUNT_LIMIT matches."""
+    if not result.estimated or result.query.type == "disclosure":
+        return result
+    try:
+        exact = PostgresEngine().count_rows(export_query(result), cap=EXACT_COUNT_LIMIT + 1)
+    except SearchUnavailable:
+        return result  # the estimate stands, shown as "about N"
+    if exact > EXACT_COUNT_LIMIT:
+        return result
+    return replace(result, total=exact, estimated=False)
 
 
 def search_rows(query: SearchQuery) -> Iterator[Mapping[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
@@ -18,7 +18,7 @@ from search.engine import (
 )
 from search.export import EXPORTERS, export_stream
 from search.params import SearchParamError, query_to_params, search_query_from_params
-from search.service import search_run
+from search.service import export_query, search_run
 
 
 def _link(query: SearchQuery, **changes: object) -> str:
@@ -61,15 +61,27 @@ def search_page(request: HttpRequest) -> HttpResponse:
     except SearchUnavailable as exc:
         context["error"] = str(exc)
         return render(request, "search/search.html", context, status=503)
+    count = result.count
     page = query.page
+    if page > count.pages:
+        # Never "page 4 of 3": a page past the last one (the matches changed, or a hand-made
+        # URL) goes to the last page.
+        last = _link(query, page=str(count.pages) if count.pages > 1 else None)
+        return HttpResponseRedirect(request.path + last)
+    exported = export_query(result)
     context.update(
         {
             "result": result,
+            "count": count,
+            "capped_notice": count.capped_notice(
+                relevance=query.effective_sort == "relevance" and not query.parsed.is_empty
+            ),
             "facet_groups": _facet_links(query, result),
             "previous_url": _link(query, page=str(page - 1)) if page > 1 else None,
-            "next_url": _link(query, page=str(page + 1)) if page < result.pages else None,
-            "export_csv": "export.csv" + _link(query, page=None, page_size=None),
-            "export_json": "export.json" + _link(query, page=None, page_size=None),
+            "next_url": _link(query, page=str(page + 1)) if page < count.pages else None,
+            "last_url": _link(query, page=str(count.pages)) if page < count.pages else None,
+            "export_csv": "export.csv" + _link(exported, page=None, page_size=None),
+            "export_json": "export.json" + _link(exported, page=None, page_size=None),
             "suggestion_url": _link(query, q=result.suggestion, page=None)
             if result.suggestion
             else None,
