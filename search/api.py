@@ -34,7 +34,7 @@ from search.params import (
     query_to_params,
     search_query_from_params,
 )
-from search.service import search_run
+from search.service import export_query, search_run
 
 API_PARAMETERS = SEARCH_PARAMETERS | {"format"}
 
@@ -196,15 +196,6 @@ class SearchAPIView(APIView):
         return add_deprecation_headers(response, request.query_params)
 
 
-def _capped_notice(result: SearchResult) -> str:
-    about = "about " if result.estimated else ""
-    return (
-        f"The pages reach {result.reachable_hits:,} of {about}{result.total:,} matches. "
-        "Sorted by date (`all_results`) they reach every match up to 10,000; the export "
-        "(`export_csv`, `export_json`) has them all."
-    )
-
-
 def _payload(request: Request, result: SearchResult) -> dict[str, Any]:
     query = result.query
     base = request.build_absolute_uri(reverse("search_api"))
@@ -212,24 +203,27 @@ def _payload(request: Request, result: SearchResult) -> dict[str, Any]:
     def page_link(page: int) -> str:
         return base + "?" + urlencode(query_to_params(query, page=str(page)))
 
-    export = "?" + urlencode(query_to_params(query, page=None, page_size=None))
+    count = result.count  # the one counting rule (search/counting.py), as the page shows it
+    relevance = query.effective_sort == "relevance" and not query.parsed.is_empty
+    notice = count.capped_notice(relevance=relevance)
+    exported = export_query(result)
+    export = "?" + urlencode(query_to_params(exported, page=None, page_size=None))
     return {
         "query": query.parsed.text,
-        "total": result.total,
-        "estimated": result.estimated,
-        "reachable": result.reachable_hits,
-        "paging_capped": result.paging_capped,
+        "total": count.total,
+        "estimated": not count.exact,
+        "reachable": count.reachable,
+        "paging_capped": count.capped,
         "all_results": base + "?" + urlencode(query_to_params(query, page=None, sort="newest"))
-        if result.paging_capped and query.effective_sort == "relevance"
+        if count.capped and relevance
         else None,
         "page": query.page,
-        "pages": result.pages,
+        "pages": count.pages,
         "page_size": query.page_size,
         "engine": result.engine,
         "suggestion": result.suggestion,
         "corrected_from": result.corrected_from,
-        "notices": list(result.notices)
-        + ([_capped_notice(result)] if result.paging_capped else []),
+        "notices": list(result.notices) + ([notice] if notice else []),
         "hits": [
             {
                 "type": hit.type,
@@ -254,7 +248,7 @@ def _payload(request: Request, result: SearchResult) -> dict[str, Any]:
             for facet in result.facets
         ],
         "facets_estimated": result.facets_estimated,
-        "next": page_link(query.page + 1) if query.page < result.pages else None,
+        "next": page_link(query.page + 1) if query.page < count.pages else None,
         "previous": page_link(query.page - 1) if query.page > 1 else None,
         "export_csv": request.build_absolute_uri(reverse("search_export_csv")) + export,
         "export_json": request.build_absolute_uri(reverse("search_export_json")) + export,
