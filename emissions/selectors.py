@@ -78,9 +78,7 @@ def _without_conflicts(reviewer: User) -> Q:
     organisation = name_key(reviewer.organisation)
     if organisation:
         # "University  A", "university a" and "Ｕｎｉｖｅｒｓｉｔｙ A" are one organisation.
-        condition &= ~Q(_organisation_key=organisation) & ~Q(
-            _owner_organisation_key=organisation
-        )
+        condition &= ~Q(_organisation_key=organisation) & ~Q(_owner_organisation_key=organisation)
     return condition
 
 

@@ -220,9 +220,55 @@ def conditional_response(
     return not_modified
 
 
+CSV_PATH_SUFFIX = ".csv"
+
+
+def csv_routes(prefix: str, viewset: Any, name: str) -> Any:
+    """`<prefix>.csv`: the list's CSV as an operation of its own, so that generated clients
+    read it as text (the same list also answers `?format=csv`)."""
+    from django.urls import path
+
+    return path(
+        f"{prefix}{CSV_PATH_SUFFIX}",
+        viewset.as_view({"get": "list"}),
+        {FORMAT_PARAMETER: "csv"},
+        name=name,
+    )
+
+
 class RegistryAutoSchema(AutoSchema):
-    """Documents the responses every read endpoint can give: JSON or CSV on success, 304, and
-    errors (always JSON) in the API's error format."""
+    """Documents the responses every read endpoint can give: JSON on success (or CSV, for the
+    `.csv` operations), 304, and errors (always JSON) in the API's error format."""
+
+    @property
+    def is_csv_operation(self) -> bool:
+        return self.path.endswith(CSV_PATH_SUFFIX)
+
+    def get_operation_id(self) -> str:
+        if self.is_csv_operation:
+            return (
+                self.path.removeprefix("/api/v1/").removesuffix(CSV_PATH_SUFFIX).replace("/", "_")
+                + "_csv"
+            )
+        return super().get_operation_id()
+
+    def get_tags(self) -> list[str]:
+        return [tag.removesuffix(CSV_PATH_SUFFIX) for tag in super().get_tags()]
+
+    def get_description(self) -> str | None:
+        if self.is_csv_operation:
+            return (
+                "Every row of the filtered list as one CSV file (no pages), the same columns "
+                "as the JSON where a value is a list or object as JSON text. " + RAW_PARAMETER_HELP
+            )
+        return super().get_description()
+
+    def _get_format_parameters(self) -> list[Any]:
+        # `?format=csv` still works; the CSV is documented as its own `.csv` operation.
+        return []
+
+    def _get_pagination_parameters(self) -> Any:
+        return [] if self.is_csv_operation else super()._get_pagination_parameters()
 
     def get_summary(self) -> str | None:
         summaries = getattr(self.view, "summaries", {})
@@ -234,6 +280,10 @@ class RegistryAutoSchema(AutoSchema):
         parameters = list(super().get_override_parameters())
         # Integer keys are matched as any path segment (so `/incidents/1.5/` is a JSON 404,
         # not an HTML page) but documented as integers.
+        if self.is_csv_operation:
+            parameters.append(
+                OpenApiParameter("raw", OpenApiTypes.BOOL, description=RAW_PARAMETER_HELP)
+            )
         if getattr(self.view, "integer_lookup", False) and "{" in self.path:
             name = self.view.lookup_url_kwarg or self.view.lookup_field
             parameters.append(
@@ -252,10 +302,12 @@ class RegistryAutoSchema(AutoSchema):
             }
         else:
             responses = {(200, JSON_MEDIA_TYPE): base}
-        if (200, JSON_MEDIA_TYPE) in responses:
-            responses[(200, CSV_MEDIA_TYPE)] = OpenApiResponse(
-                OpenApiTypes.STR, "CSV (lists: every row of the filtered collection)."
-            )
+        if self.is_csv_operation:
+            responses = {
+                (200, CSV_MEDIA_TYPE): OpenApiResponse(
+                    OpenApiTypes.STR, "CSV: every row of the filtered collection."
+                )
+            }
         errors = {
             400: "Unknown parameter or malformed value.",
             429: "Too many requests: wait `Retry-After` seconds.",
@@ -270,7 +322,8 @@ class RegistryAutoSchema(AutoSchema):
             responses[301] = OpenApiResponse(
                 description="Merged into another record: follow `Location`."
             )
-        responses[304] = OpenApiResponse(description="Not modified (ETag / Last-Modified).")
+        if not self.is_csv_operation:
+            responses[304] = OpenApiResponse(description="Not modified (ETag / Last-Modified).")
         return responses
 
 

@@ -8,7 +8,6 @@ from typing import Any
 import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 # Real offsets run from -12:00 to +14:00; PostgreSQL refuses some larger ones with an error,
@@ -32,15 +31,26 @@ class SyncDateTimeField(IsoDateTimeField):
             raise forms.ValidationError("Enter an instant between the years 1 and 9999.") from None
 
 
-@extend_schema_field(OpenApiTypes.DATETIME)
+def described(filter_class: type, schema: dict[str, Any], **kwargs: Any) -> Any:
+    """An instance of `filter_class` documented by `schema` and its own `help_text`
+    (drf-spectacular drops the help text of a filter whose schema is overridden)."""
+    documented = {**schema, "description": kwargs.get("help_text", "")}
+    subclass = type(filter_class.__name__, (filter_class,), {})
+    return extend_schema_field(documented)(subclass)(**kwargs)
+
+
 class SyncDateTimeFilter(django_filters.IsoDateTimeFilter):
     """`modified_since`: changed at or after this instant (ISO 8601, offset -12:00..+14:00)."""
 
     field_class = SyncDateTimeField
 
 
+def sync_datetime_filter(**kwargs: Any) -> SyncDateTimeFilter:
+    return described(SyncDateTimeFilter, {"type": "string", "format": "date-time"}, **kwargs)
+
+
 def modified_since_filter() -> SyncDateTimeFilter:
-    return SyncDateTimeFilter(
+    return sync_datetime_filter(
         field_name="modified_at",
         lookup_expr="gte",
         help_text="Changed at or after this instant (ISO 8601, e.g. 2024-05-01T00:00:00Z; "

@@ -259,6 +259,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # A reviewer's recommendation and a chair's decision share one set of choices.
     "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "venues.models.reviews.Recommendation"},
+    # Public reads without auth, typed enums, limits, 429/401, deprecations, the changelog link.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api_schema_hooks.registry_schema_postprocessing",
+    ],
 }
 # The API and the dataset files may be read from any origin (no credentials are sent with
 # cross-origin requests: CORS_ALLOW_CREDENTIALS stays False). POST is allowed for the stateless

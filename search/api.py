@@ -153,7 +153,7 @@ PARAMETERS = [
     ),
     OpenApiParameter(
         "page_size",
-        {"type": "integer", "minimum": 1},
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
         description=f"1 or more (default 20); values above {MAX_PAGE_SIZE} are capped.",
     ),
     OpenApiParameter("facets", str, enum=["yes", "no"], description="Count facets (default yes)."),

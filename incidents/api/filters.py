@@ -23,7 +23,7 @@ from incidents.models import (
     ReportKind,
     Taxonomy,
 )
-from registry.api_filters import modified_since_filter
+from registry.api_filters import described, modified_since_filter
 
 ReportIncidents = Report.incidents.through
 FACET_HELP = (
@@ -65,7 +65,7 @@ class FacetField(forms.Field):
             )
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "description": FACET_HELP})
 class FacetFilter(django_filters.Filter):
     """Keeps rows matching every given facet; `match(facet)` builds the condition for one."""
 
@@ -92,6 +92,10 @@ class IdFilter(django_filters.Filter):
     """A positive integer id (incident id, report number)."""
 
     field_class = IdField
+
+
+def id_filter(**kwargs: Any) -> IdFilter:
+    return described(IdFilter, {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, **kwargs)
 
 
 def _ordering_filter(choices: list[tuple[str, str]]) -> django_filters.ChoiceFilter:
@@ -198,7 +202,7 @@ class ReportFilterSet(RegistryFilterSet):
         help_text="Deprecated alias of `date_before`.",
     )
     modified_since = modified_since_filter()
-    incident = IdFilter(method="in_incident", help_text="Belongs to this incident id.")
+    incident = id_filter(method="in_incident", help_text="Belongs to this incident id.")
     entity = django_filters.CharFilter(
         method="names_entity", help_text="Belongs to an incident naming this entity slug."
     )
@@ -264,8 +268,8 @@ class ClassificationFilterSet(RegistryFilterSet):
     namespace = django_filters.CharFilter(
         field_name="taxonomy__namespace", help_text="Taxonomy namespace, e.g. MIT."
     )
-    incident = IdFilter(field_name="incident_id", help_text="Classification of this incident id.")
-    report = IdFilter(field_name="report_id", help_text="Classification of this report number.")
+    incident = id_filter(field_name="incident_id", help_text="Classification of this incident id.")
+    report = id_filter(field_name="report_id", help_text="Classification of this report number.")
     facet = FacetFilter(match=lambda facet: Q(facets__contains=[facet]))
     modified_since = modified_since_filter()
     ordering = _ordering_filter([("id", "id")])

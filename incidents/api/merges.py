@@ -17,11 +17,11 @@ from rest_framework import serializers
 from incidents.api.filters import RegistryFilterSet, _ordering_filter
 from incidents.api.views import CatalogViewSet
 from incidents.models import EntityRedirect, IncidentRedirect
-from registry.api_filters import SyncDateTimeFilter
+from registry.api_filters import SyncDateTimeFilter, sync_datetime_filter
 
 
 def _merged_since() -> SyncDateTimeFilter:
-    return SyncDateTimeFilter(
+    return sync_datetime_filter(
         field_name="created_at",
         lookup_expr="gte",
         help_text="Merged at or after this instant (ISO 8601; offsets -12:00 to +14:00).",

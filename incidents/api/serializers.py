@@ -142,6 +142,9 @@ def _permalink(path: str) -> str:
 
 
 class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """An incident: what happened, when, the entities involved by role, its reports and its
+    published classifications."""
+
     incident_id = serializers.IntegerField(
         source="id", read_only=True, help_text="The incident's id (AIID: `incident_id`)."
     )
@@ -185,6 +188,8 @@ class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
 
 
 class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """A report (news article, statement, ...) about incidents; lists omit its text."""
+
     report_number = serializers.IntegerField(
         source="number", read_only=True, help_text="The report's number (AIID: `report_number`)."
     )
@@ -231,11 +236,17 @@ class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
 
 
 class ReportDetailSerializer(ReportSerializer):
+    """A report with its full text (Markdown)."""
+
     class Meta(ReportSerializer.Meta):
         fields = [*ReportSerializer.Meta.fields, "text"]
 
 
 class EntitySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """An organisation, group of people or AI system named in incidents."""
+
+    # Any text without a slash: AIID slugs include `15.ai`, `@ghostwriter`, `x-(twitter)`.
+    slug = serializers.CharField(read_only=True, help_text="Identifier in URLs (AIID: entity_id).")
     entity_id = serializers.CharField(
         source="slug", read_only=True, help_text="The entity's slug (AIID: `entity_id`)."
     )
@@ -250,6 +261,8 @@ class EntitySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
 
 
 class EntityDetailSerializer(EntitySerializer):
+    """An entity with the incidents naming it, by role."""
+
     incidents = serializers.SerializerMethodField(help_text="Incident ids naming it, by role.")
 
     class Meta(EntitySerializer.Meta):
@@ -286,6 +299,8 @@ class TaxonomyFieldListField(serializers.ReadOnlyField):
 
 
 class TaxonomySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """A public taxonomy (MIT, GMF, CSET, ...) and its public fields in display order."""
+
     fields = TaxonomyFieldListField(source="field_rows", help_text="Public fields, in order.")
 
     class Meta:
@@ -294,6 +309,8 @@ class TaxonomySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
 
 
 class ClassificationSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """A published classification of an incident or a report: public field values only."""
+
     namespace = serializers.CharField(source="taxonomy.namespace")
     incident = serializers.IntegerField(source="incident_id", allow_null=True)
     report = serializers.IntegerField(source="report_id", allow_null=True)
