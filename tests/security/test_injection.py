@@ -172,6 +172,14 @@ def test_it_reads_the_api_list_endpoints_from_the_schema(db):
 
 API_LIST_ENDPOINTS = (
     "/api/v1/classifications/",
+    "/api/v1/classifications.csv",
+    "/api/v1/datasets/",
+    "/api/v1/entities.csv",
+    "/api/v1/incidents.csv",
+    "/api/v1/merged/entities.csv",
+    "/api/v1/merged/incidents.csv",
+    "/api/v1/reports.csv",
+    "/api/v1/taxonomies.csv",
     "/api/v1/disclosures/",
     "/api/v1/entities/",
     "/api/v1/incidents/",
