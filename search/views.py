@@ -101,8 +101,13 @@ def search_export(request: HttpRequest, extension: str) -> HttpResponse:
         query = search_query_from_params(request.GET, user=request.user)
     except SearchParamError as exc:
         return HttpResponse(f"{exc}\n", status=400, content_type="text/plain; charset=utf-8")
+    raw = request.GET.get("raw", "")
+    if raw not in ("", "true", "false"):
+        return HttpResponse(
+            "'raw' must be true or false.\n", status=400, content_type="text/plain; charset=utf-8"
+        )
     response = StreamingHttpResponse(
-        export_stream(query, exporter, site_url=settings.SITE_URL),
+        export_stream(query, exporter, site_url=settings.SITE_URL, raw=raw == "true"),
         content_type=exporter.content_type,
     )
     filename = f"search-{query.type}s.{exporter.extension}"
