@@ -37,6 +37,10 @@ catalog: $(STAMP) catalog-packages
 
 venv: $(STAMP)
 
+# `make run`, `make test` and `make bench` start the embedded database even after
+# `make db-stop`; other commands leave it stopped (see registry/embedded_db.py).
+run test bench: export EMBEDDED_DB_AUTOSTART = 1
+
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	@if [ "$(LOAD_DEMO)" != "0" ]; then $(PY) manage.py load_demo; fi

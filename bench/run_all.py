@@ -11,7 +11,8 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-SKIP = {"common.py", "run_all.py", "__init__.py", "corpus.py"}
+# api_urls.py is the throughput benchmark's URLconf, not a benchmark.
+SKIP = {"common.py", "run_all.py", "__init__.py", "corpus.py", "api_urls.py"}
 
 
 def main() -> int:

@@ -16,8 +16,15 @@ backups lay it out, so tools written for those snapshots (and `import_aiid`) rea
 
 from __future__ import annotations
 
-from datasets.sql import formula_quoted as q
 from datasets.sql import slugs_in_role
+from registry.spreadsheet import defused_sql
+
+
+def q(expression: str) -> str:
+    """Defused so that `import_aiid` takes the apostrophe off again (`undefuse_text`) and
+    the round trip stays exact."""
+    return defused_sql(expression, reversible=True)
+
 
 AIID_FOLDER = "mongodump_full_snapshot"
 

@@ -11,16 +11,15 @@ cursor, so memory stays flat however many there are.
 
 from __future__ import annotations
 
-import csv as plain_csv
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from defusedcsv import csv as defused_csv
-
 from datasets.files import HashingFile, TextSink
+from incidents.visibility import public_classification_sql, public_field_sql, public_taxonomy_sql
+from registry.spreadsheet import csv_writer
 
 FETCH_ROWS = 2000
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
@@ -40,24 +39,26 @@ class PublicTaxonomy:
         return stem or f"taxonomy-{self.id}"
 
 
-TAXONOMIES_SQL = """
+TAXONOMIES_SQL = f"""
 SELECT t.id, t.namespace,
        coalesce((SELECT json_agg(json_build_array(f.id, f.short_name) ORDER BY f.weight, f.id)
                  FROM incidents_taxonomyfield f
-                 WHERE f.taxonomy_id = t.id AND f.public), '[]'::json)::text
-FROM incidents_taxonomy t WHERE t.public ORDER BY t.namespace
-"""
+                 WHERE f.taxonomy_id = t.id AND {public_field_sql("f")}), '[]'::json)::text
+FROM incidents_taxonomy t WHERE {public_taxonomy_sql("t")} ORDER BY t.namespace
+"""  # noqa: S608 -- the conditions are constants of incidents.visibility
 
-# Values keyed by field id (short names may repeat in spirit, ids never do).
-CLASSIFICATIONS_SQL = """
+# Values keyed by field id (short names may repeat in spirit, ids never do); only the
+# taxonomy's public fields are written (`PublicTaxonomy.fields`).
+CLASSIFICATIONS_SQL = f"""
 SELECT c.incident_id, c.report_id,
        coalesce((SELECT json_object_agg(v.field_id, v.value)
                  FROM incidents_classificationvalue v
-                 WHERE v.classification_id = c.id), '{}'::json)::text
-FROM incidents_classification c
-WHERE c.taxonomy_id = %s AND c.publish AND (%s OR c.incident_id IS NOT NULL)
+                 WHERE v.classification_id = c.id), '{{}}'::json)::text
+FROM incidents_classification c JOIN incidents_taxonomy t ON t.id = c.taxonomy_id
+WHERE c.taxonomy_id = %s AND {public_classification_sql("c", taxonomy_alias="t")}
+  AND (%s OR c.incident_id IS NOT NULL)
 ORDER BY c.incident_id NULLS LAST, c.report_id NULLS LAST
-"""
+"""  # noqa: S608
 
 
 def public_taxonomies(cursor: Any) -> list[PublicTaxonomy]:
@@ -114,7 +115,7 @@ def write_ours(
 ) -> int:
     """Write one taxonomy's CSV and JSON Lines files; returns the number of rows."""
     names = [name for _, name in taxonomy.fields]
-    writer = defused_csv.writer(TextSink(csv_file), lineterminator="\n")
+    writer = csv_writer(TextSink(csv_file), lineterminator="\n")
     writer.writerow(["incident_id", "report_number", *names])
     rows = 0
     for incident_id, report_id, values in _classification_rows(
@@ -134,7 +135,8 @@ def write_aiid(connection: Any, taxonomy: PublicTaxonomy, target: HashingFile) -
     """Write `classifications_<Namespace>.csv` (incident classifications only, as the AIID's
     carry only an `Incident ID`); returns the number of rows."""
     all_names = {name for _, name in taxonomy.fields}
-    writer = plain_csv.writer(TextSink(target), lineterminator="\n")
+    # Defused reversibly: `import_aiid` takes the apostrophe off again (`undefuse_text`).
+    writer = csv_writer(TextSink(target), lineterminator="\n", reversible=True)
     writer.writerow(
         [
             "Namespace",

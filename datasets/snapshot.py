@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,9 +29,10 @@ from django.db import connection, transaction
 
 from datasets import aiid, classifications, disclosures, sql
 from datasets.files import FileRecord, HashingFile
+from registry.files import atomic_directory
 
 MANIFEST = "manifest.json"
-PARTIAL_PREFIX = "."
+PARTIAL_PREFIX = "."  # of registry.files' temporary names
 FORMAT_VERSION = 1
 CSV = "text/csv"
 JSONL = "application/jsonl"
@@ -118,15 +116,9 @@ def export_snapshot(out_dir: Path | str) -> SnapshotManifest:
             "call it outside transaction.atomic()"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.parent / f"{PARTIAL_PREFIX}{target.name}.partial-{uuid.uuid4().hex[:8]}"
-    partial.mkdir()
-    try:
+    with atomic_directory(target) as partial:
         created_at, records = _write_files(partial)
         _write_manifest(partial, target.name, created_at, records)
-        os.replace(partial, target)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise
     return SnapshotManifest(path=target, created_at=created_at, files=records)
 
 

@@ -5,28 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
-def defused(expression: str) -> str:
-    """`expression` (text) made safe to open in a spreadsheet: a cell that starts like a
-    formula (=, +, -, @, |, %) and is not a plain number gets a leading quote, as defusedcsv
-    does for the API's CSV."""
-    return (
-        f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@', '|', '%') "
-        f"AND {expression} !~ '^-?[0-9,.]+$' "
-        f"THEN '''' || replace({expression}, '|', '\\|') ELSE {expression} END"
-    )
-
-
-def formula_quoted(expression: str) -> str:
-    """The AIID-compatible files' lighter defusing: a leading quote before a cell that starts
-    like a formula, nothing else changed, so that `import_aiid` takes it off again
-    (`incidents.importers.cells.clean_text`) and the round trip stays exact."""
-    return (
-        f"CASE WHEN left({expression}, 1) IN ('=', '+', '-', '@') "
-        f"AND {expression} !~ '^-?[0-9,.]+$' "
-        f"THEN '''' || {expression} ELSE {expression} END"
-    )
-
+from registry.spreadsheet import defused_sql
 
 # Boolean columns of the snapshot tables: CSV spells them true/false (COPY would write t/f).
 BOOLEAN_COLUMNS = frozenset({"flagged", "includes_preliminary_experiments"})
@@ -34,7 +13,7 @@ BOOLEAN_COLUMNS = frozenset({"flagged", "includes_preliminary_experiments"})
 
 def _csv_expression(name: str, expression: str, defuse: frozenset[str]) -> str:
     if name in defuse:
-        return defused(expression)
+        return defused_sql(expression)
     if name in BOOLEAN_COLUMNS:
         return f"CASE WHEN {expression} THEN 'true' WHEN NOT {expression} THEN 'false' END"
     return expression

@@ -29,6 +29,7 @@ class Bar:
     label: str
     value: float
     kind: str = "other"  # a CSS class suffix: actual, low, high, other, now, best, ramp
+    note: str = ""  # shown beside the label in tables, e.g. a grid's intensity
 
 
 def _shorten(label: str) -> str:
@@ -81,23 +82,40 @@ def bar_chart_svg(
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
 
 
-def what_if_bars(what_if: Mapping[str, Any], *, hardware_shown: int = 3) -> list[Bar]:
-    """Actual gross tCO2e against the lowest/highest-intensity regions and other hardware."""
-    bars = [Bar("This training run (gross)", float(what_if.get("actual_tco2e") or 0), "actual")]
+# The what-if shows this many alternative accelerators: the lowest-carbon ones.
+WHAT_IF_HARDWARE_SHOWN = 3
+
+
+def what_if_bars(what_if: Mapping[str, Any] | None) -> list[Bar]:
+    """The rows of a recomputation's what-if block wherever it is shown (disclosure page,
+    its table, the review packet): actual gross tCO2e, the same energy on the lowest- and
+    highest-intensity grids, and the `WHAT_IF_HARDWARE_SHOWN` lowest-carbon accelerators.
+    Empty when there is no what-if; malformed entries are left out."""
+    if not isinstance(what_if, Mapping) or what_if.get("actual_tco2e") is None:
+        return []
+    bars = [Bar("This training run (gross)", float(what_if["actual_tco2e"]), "actual")]
     regions = what_if.get("regions") or {}
     for key, kind in (("lowest", "low"), ("highest", "high")):
         region = regions.get(key)
-        if region:
-            bars.append(Bar(f"Same energy in {region['label']}", float(region["tco2e"]), kind))
-    hardware = list(what_if.get("hardware") or [])
-    for option in hardware[:hardware_shown]:
-        bars.append(Bar(f"On {option['accelerator']}", float(option["tco2e"]), "other"))
+        if isinstance(region, Mapping) and region.get("tco2e") is not None:
+            label = region.get("label") or region.get("region") or key
+            intensity = region.get("intensity_g_per_kwh")
+            note = f"{intensity} g/kWh" if intensity is not None else ""
+            bars.append(Bar(f"Same energy in {label}", float(region["tco2e"]), kind, note))
+    hardware = [
+        h
+        for h in what_if.get("hardware") or []
+        if isinstance(h, Mapping) and h.get("tco2e") is not None
+    ]
+    hardware.sort(key=lambda h: float(h["tco2e"]))
+    for option in hardware[:WHAT_IF_HARDWARE_SHOWN]:
+        bars.append(Bar(f"On {option.get('accelerator', '?')}", float(option["tco2e"]), "other"))
     return bars
 
 
-def what_if_svg(what_if: Mapping[str, Any]) -> SafeString:
+def what_if_svg(bars: Sequence[Bar]) -> SafeString:
     return bar_chart_svg(
-        what_if_bars(what_if),
+        bars,
         title="What if: where and on what hardware",
         description="Gross tonnes CO2e of this training run against the same run on the "
         "lowest- and highest-intensity grids of the catalog and on the lowest-carbon hardware.",

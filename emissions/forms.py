@@ -32,6 +32,16 @@ def accelerator_names() -> list[str]:
     return sorted(load_catalog().accelerators)
 
 
+def country_options() -> list[tuple[str, str]]:
+    """(ISO code, name) of the catalog's countries, for the form's searchable list."""
+    countries = load_catalog().countries.values()
+    return sorted(((e.key.split(":")[-1], e.label) for e in countries), key=lambda c: c[1])
+
+
+def cloud_region_names() -> list[str]:
+    return sorted({region for _, region in load_catalog().cloud_regions})
+
+
 def cloud_provider_choices() -> list[tuple[str, str]]:
     providers = sorted({provider for provider, _ in load_catalog().cloud_regions})
     return [("", "Not in a public cloud"), *[(p, p.upper()) for p in providers]]
@@ -69,9 +79,19 @@ class RunForm(forms.Form):
     power_basis = forms.ChoiceField(required=False, choices=POWER_BASES)
     energy_kwh = _number(min_value=0, label="Measured IT energy (kWh, before PUE)")
     pue = _number(min_value=1, max_value=3, label="PUE")
-    country = forms.CharField(required=False, max_length=60, help_text="ISO code, e.g. FRA, USA")
+    country = forms.CharField(
+        required=False,
+        max_length=60,
+        help_text="ISO code, e.g. FRA, USA (type to search the catalog)",
+        widget=forms.TextInput(attrs={"list": "countries"}),
+    )
     cloud_provider = forms.ChoiceField(required=False, choices=())
-    cloud_region = forms.CharField(required=False, max_length=60, help_text="e.g. us-central1")
+    cloud_region = forms.CharField(
+        required=False,
+        max_length=60,
+        help_text="e.g. us-central1 (type to search the catalog)",
+        widget=forms.TextInput(attrs={"list": "cloud-regions"}),
+    )
     intensity_g_per_kwh = _number(min_value=0, label="Grid intensity (g CO2e/kWh)")
     cfe_fraction = _number(min_value=0, max_value=1, label="Carbon-free energy share (0-1)")
     idle_energy_kwh = _number(min_value=0, label="Idle energy (kWh)")
@@ -171,6 +191,16 @@ class DisclosureForm(forms.Form):
         help_text="Slugs of AI systems in the incident catalog, separated by commas",
     )
 
+    # A draft may lack these, but submitting for review needs them
+    # (`disclosure_submission_errors`): marked required before the researcher submits.
+    REQUIRED_TO_SUBMIT = ("claim_tco2e", "includes_preliminary_experiments")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.REQUIRED_TO_SUBMIT:
+            self.fields[name].required_to_submit = True  # type: ignore[attr-defined]
+            self.fields[name].widget.attrs["aria-required"] = "true"
+
     def clean_linked_systems(self) -> list[Entity]:
         slugs = [s.strip() for s in self.cleaned_data["linked_systems"].split(",") if s.strip()]
         found = {e.slug: e for e in Entity.objects.filter(slug__in=slugs)}
@@ -234,7 +264,11 @@ class ImportForm(forms.Form):
 
     kind = forms.ChoiceField(choices=KINDS, widget=forms.RadioSelect, initial="codecarbon")
     file = forms.FileField(help_text=f"At most {IMPORT_MAX_BYTES // 1024} KB")
-    model_name = forms.CharField(max_length=200)
+    model_name = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Left blank: the CodeCarbon project_name of the file",
+    )
     organisation = forms.CharField(max_length=200, required=False)
 
     def clean_file(self) -> bytes:

@@ -8,12 +8,13 @@ The arithmetic is the estimator's (`estimate_training_footprint`, `best_start_wi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from emissions.estimator import (
     EstimatorInputError,
@@ -34,11 +35,35 @@ class Plan:
     window: dict[str, Any] | None
     ramp: dict[str, Any] | None
     problems: list[str]
+    series: IntensitySeries | None = None
+    # What "start now" means for this series, in words.
+    now_label: str = ""
 
 
 @lru_cache(maxsize=1)
 def demo_series() -> IntensitySeries:
     return IntensitySeries.from_csv(DEMO_SERIES_PATH.read_text())
+
+
+def readable_time(moment: datetime) -> str:
+    """``Tue 3 Mar 2026, 16:15 UTC``: a time a person reads at a glance."""
+    moment = moment.astimezone(UTC)
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def demo_series_from(now: datetime, *, intensity_g_per_kwh: float) -> IntensitySeries:
+    """The demo week turned to start at `now` (same weekday and time of day) and scaled so
+    its mean is the location's yearly average: its shape is illustrative, its level is the
+    catalog's, so "start now" and the gross footprint agree in level."""
+    demo = demo_series()
+    step = demo.step_minutes
+    now = now.astimezone(UTC).replace(second=0, microsecond=0)
+    start = now - timedelta(minutes=now.minute % step)
+    offset = int((start - demo.start).total_seconds() // 60 // step) % len(demo.values)
+    mean = sum(demo.values) / len(demo.values)
+    scale = intensity_g_per_kwh / mean if mean > 0 else 1.0
+    values = demo.values[offset:] + demo.values[:offset]
+    return IntensitySeries(start=start, step_minutes=step, values=tuple(v * scale for v in values))
 
 
 def plan_training(
@@ -47,6 +72,7 @@ def plan_training(
     series_csv: str | None = None,
     max_concurrency: int | None = None,
     deadline_hours: float | None = None,
+    now: datetime | None = None,
 ) -> Plan:
     """Plan `run` (one estimator run object with count and hours) over a series.
 
@@ -57,8 +83,16 @@ def plan_training(
     if series_csv:
         series = read_intensity_series(series_csv, naive_ok=True, value="forecast")
         label = f"your uploaded series ({series.source})"
+        now_label = f"the series' first timestamp, {readable_time(series.start)}"
     else:
-        series, label = demo_series(), "the synthetic demo week (fixtures/grid_intensity_demo.csv)"
+        intensity = footprint["gross_tco2e"] * 1e6 / footprint["energy_kwh"]
+        series = demo_series_from(now or timezone.now(), intensity_g_per_kwh=intensity)
+        label = (
+            "the synthetic demo week's daily and weekly shape (fixtures/grid_intensity_demo.csv), "
+            f"scaled to this location's yearly average of {intensity:.0f} g/kWh, so that "
+            "starting now costs about the gross figure above"
+        )
+        now_label = f"now, {readable_time(series.start)}"
     hours = float(run["hours"])
     device_hours = footprint.get("device_hours") or float(run["count"]) * hours
     deadline = series.start + timedelta(hours=deadline_hours) if deadline_hours else None
@@ -81,5 +115,11 @@ def plan_training(
     except EstimatorInputError as error:
         problems.append(f"Ramp plan: {error.message}")
     return Plan(
-        footprint=footprint, series_label=label, window=window, ramp=ramp, problems=problems
+        footprint=footprint,
+        series_label=label,
+        window=window,
+        ramp=ramp,
+        problems=problems,
+        series=series,
+        now_label=now_label,
     )

@@ -11,7 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from emissions.models import Disclosure
-from emissions.selectors import Viewer, disclosure_audit_trail, disclosures_for_reviewer
+from emissions.selectors import (
+    Viewer,
+    disclosure_audit_trail,
+    disclosure_confirmed_override,
+    disclosures_for_reviewer,
+    recomputation_current,
+)
 
 ACTION_LABELS = {
     "create": "Created",
@@ -19,11 +25,14 @@ ACTION_LABELS = {
     "amend": "Amendment started",
     "submit": "Submitted for review",
     "withdraw": "Withdrawn",
-    "claim": "Claimed by a reviewer",
+    "claim": "Taken by a reviewer",
     "assign": "Assigned to a reviewer",
     "release": "Returned to the queue",
     "request_changes": "Changes requested",
     "verify": "Verified",
+    "override": "Override recorded (accept despite the verdict)",
+    "confirm_override": "Override confirmed: verified",
+    "decline_override": "Override declined",
     "reject": "Rejected",
     "recompute": "Recomputed by the estimator",
     "reverify": "Re-verified after a catalog change",
@@ -131,3 +140,136 @@ def explained_flags(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {**flag, "explanation": FLAG_EXPLANATIONS.get(flag.get("code", ""), "")}
         for flag in sorted(flags, key=lambda f: order.get(f.get("severity", ""), 4))
     ]
+
+
+# What the public reads beside a verified disclosure: what exactly was verified.
+ACCEPTED_DESPITE = {
+    "major_discrepancy": "a major discrepancy",
+    "implausible": "an implausible claim",
+    "insufficient_data": "insufficient data",
+}
+
+
+@dataclass(frozen=True)
+class VerificationBadge:
+    label: str
+    # "consistent", "minor", "override" or "unchecked": the CSS class and the exports' code.
+    tone: str
+    verdict: str
+    override_reason: str = ""
+
+
+def verification_badge(
+    *, state: str, verdict: str | None, override_reason: str = ""
+) -> VerificationBadge | None:
+    """The one wording of a verification, for the page, leaderboard, packets and summaries.
+
+    `verdict` is the recomputation's verdict the mark was given against; `override_reason`
+    the confirmed override's reason, if it was accepted despite that verdict.
+    """
+    if state != "verified":
+        return None
+    verdict = verdict or ""
+    if override_reason:
+        despite = ACCEPTED_DESPITE.get(verdict, verdict.replace("_", " ") or "its verdict")
+        return VerificationBadge(
+            f"Accepted despite {despite} (override: {override_reason})",
+            "override",
+            verdict,
+            override_reason,
+        )
+    if verdict == "consistent":
+        return VerificationBadge("Verified: consistent", "consistent", verdict)
+    if verdict == "minor_discrepancy":
+        return VerificationBadge("Verified: minor discrepancy", "minor", verdict)
+    # Verified before the verdict rule existed, against a verdict it would now refuse.
+    shown = verdict.replace("_", " ") if verdict else "not recomputed"
+    return VerificationBadge(
+        f"Verified before the verdict rule (recomputation: {shown})", "unchecked", verdict
+    )
+
+
+def disclosure_badge(disclosure: Disclosure) -> VerificationBadge | None:
+    """`verification_badge` of one disclosure, from the recomputation its mark rests on."""
+    if disclosure.state != "verified":
+        return None
+    recomputation = disclosure.decision_recomputation or recomputation_current(disclosure)
+    override = disclosure_confirmed_override(disclosure)
+    return verification_badge(
+        state=disclosure.state,
+        verdict=override.verdict if override else (recomputation.verdict if recomputation else ""),
+        override_reason=override.reason if override else "",
+    )
+
+
+def claim_deviation(disclosure: Disclosure, recomputed_tco2e: float | None) -> float | None:
+    """How far the claim lies from the recomputation, as a fraction (+0.5: 50% over).
+
+    The estimator's own figure when the mark's recomputation carries one (it compares a
+    market-based claim with the net figure); otherwise claimed over recomputed gross.
+    """
+    recomputation = disclosure.decision_recomputation
+    stored = ((recomputation.result or {}).get("deviation") or {}) if recomputation else {}
+    if isinstance(stored.get("tco2e"), int | float):
+        return float(stored["tco2e"])
+    claimed = disclosure.claim_tco2e
+    if claimed is None or not recomputed_tco2e:
+        return None
+    return claimed / recomputed_tco2e - 1
+
+
+def run_places(runs: Any) -> tuple[list[str], list[str]]:
+    """The accelerators and the places (country or cloud region) of a disclosure's runs."""
+    hardware: list[str] = []
+    places: list[str] = []
+    for run in runs if isinstance(runs, list) else []:
+        if not isinstance(run, dict):
+            continue
+        if run.get("accelerator") and run["accelerator"] not in hardware:
+            hardware.append(str(run["accelerator"]))
+        location = run.get("location") if isinstance(run.get("location"), dict) else {}
+        place = location.get("cloud_region") or location.get("country")
+        if place and place not in places:
+            places.append(str(place))
+    return hardware, places
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    disclosure: Disclosure
+    badge: VerificationBadge | None
+    recomputed_tco2e: float | None
+    claimed_tco2e: float | None
+    deviation: float | None
+    hardware: list[str]
+    places: list[str]
+
+
+def leaderboard_row(disclosure: Any) -> LeaderboardRow:
+    """One row of a `with_verification`-annotated queryset, as the leaderboard shows it."""
+    hardware, places = run_places(disclosure.runs)
+    return LeaderboardRow(
+        disclosure=disclosure,
+        badge=verification_badge(
+            state=disclosure.state,
+            verdict=disclosure.verified_verdict,
+            override_reason=disclosure.override_reason or "",
+        ),
+        recomputed_tco2e=disclosure.recomputed_tco2e,
+        claimed_tco2e=disclosure.claim_tco2e,
+        deviation=claim_deviation(disclosure, disclosure.recomputed_tco2e),
+        hardware=hardware,
+        places=places,
+    )
+
+
+WARNING_SEVERITIES = frozenset({"minor", "major", "critical"})
+
+
+def warning_count(flags: Any) -> int:
+    """How many of the estimator's flags are warnings (its "agrees" notes are severity info)."""
+    if not isinstance(flags, list):
+        return 0
+    return sum(
+        1 for flag in flags if isinstance(flag, dict) and flag.get("severity") in WARNING_SEVERITIES
+    )

@@ -1,32 +1,35 @@
 """Celery tasks: thin interfaces that load by id and call a service.
 
 `recompute_disclosure` is safe to run any number of times (the service keeps one result per
-input and catalog version), so it acknowledges late and is retried on failure: a worker killed
-mid-task leaves the message to be redelivered, not lost.
+input and catalog version), so it acknowledges late and is retried on failure. A worker killed
+mid-task is caught by the sweep (every 20 s, beat) once the task has been running longer than
+its hard time limit allows; the unacknowledged message itself comes back only after the
+broker's visibility timeout, and then finds the result already stored.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone
 
 from emissions.models import Disclosure
-from emissions.selectors import disclosures_awaiting_recomputation
 from emissions.services.recomputation import disclosure_recompute
+from emissions.services.recompute_queue import (
+    RECOMPUTE_SOFT_TIME_LIMIT_S,
+    RECOMPUTE_TIME_LIMIT_S,
+    disclosure_recomputations_sweep,
+    disclosure_recompute_started,
+)
 
 logger = logging.getLogger(__name__)
-
-# A disclosure submitted this long ago with no recomputation lost its task (broker down,
-# worker gone): the sweep enqueues it again.
-STUCK_AFTER = timedelta(minutes=5)
 
 
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
+    soft_time_limit=RECOMPUTE_SOFT_TIME_LIMIT_S,
+    time_limit=RECOMPUTE_TIME_LIMIT_S,
     autoretry_for=(Exception,),
     dont_autoretry_for=(Disclosure.DoesNotExist,),
     retry_backoff=2,
@@ -36,6 +39,7 @@ STUCK_AFTER = timedelta(minutes=5)
 )
 def recompute_disclosure(disclosure_id: int) -> int | None:
     """Recompute one disclosure; returns the recomputation id (None if it no longer exists)."""
+    disclosure_recompute_started(disclosure_id=disclosure_id)
     try:
         return disclosure_recompute(disclosure_id=disclosure_id).pk
     except Disclosure.DoesNotExist:
@@ -45,16 +49,6 @@ def recompute_disclosure(disclosure_id: int) -> int | None:
 
 @shared_task
 def sweep_stuck_disclosures(limit: int = 500) -> int:
-    """Enqueue recomputation of submitted disclosures that never got one; returns how many."""
-    cutoff = timezone.now() - STUCK_AFTER
-    stuck = list(
-        disclosures_awaiting_recomputation()
-        .filter(submitted_at__lt=cutoff)
-        .order_by("submitted_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for disclosure_id in stuck:
-        recompute_disclosure.delay(disclosure_id)
-    if stuck:
-        logger.info("re-enqueued %d stuck disclosure recomputations", len(stuck))
-    return len(stuck)
+    """Periodic: enqueue again the recomputations whose task died or was lost, and those of
+    disclosures whose recomputation predates the current catalog (review waits for them)."""
+    return disclosure_recomputations_sweep(limit=limit)

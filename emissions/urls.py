@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/amend/", researcher.disclosure_amend_start, name="amend"),
     path("<int:pk>/comment/", researcher.disclosure_comment_add, name="comment"),
     path("<int:pk>/act/<slug:action>/", researcher.disclosure_act, name="act"),
+    path("<int:pk>/imported/", researcher.disclosure_imported, name="imported"),
 ]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, transaction
 
+from incidents.visibility import public_classification_sql, public_field_sql
 from registry.signals import documents_changed
 
 # Text beyond this many characters of one report is not indexed (to_tsvector and the 1 MB
@@ -36,6 +37,14 @@ INCIDENT_BODY_MAX_REPORTS = 40
 REPORT_INCIDENT_DATE_SQL = """(
     SELECT min(i.date) FROM incidents_incident i
     JOIN incidents_report_incidents ri ON ri.incident_id = i.id WHERE ri.report_id = r.number)"""
+
+# A taxonomy term `f` is indexed only from a public classification (`c` of taxonomy `t`) and
+# only if no non-public field of the taxonomy names it (facets may predate a field's hiding).
+PUBLIC_CLASSIFICATION = public_classification_sql("c", taxonomy_alias="t")
+ONLY_PUBLIC_FIELDS = f"""NOT EXISTS (
+                SELECT 1 FROM incidents_taxonomyfield tf
+                WHERE tf.taxonomy_id = t.id AND NOT {public_field_sql("tf")}
+                  AND starts_with(f, t.namespace || ':' || tf.short_name || ':'))"""
 
 REPORT_FIELDS_SQL = f"""
     search_incident_date = {REPORT_INCIDENT_DATE_SQL},
@@ -54,19 +63,16 @@ REPORT_FIELDS_SQL = f"""
             WHERE ri.report_id = r.number
         UNION ALL SELECT 'taxonomy:' || f
             FROM (
-                SELECT c.taxonomy_id, c.facets FROM incidents_classification c
-                WHERE c.report_id = r.number AND c.publish
+                SELECT c.taxonomy_id, c.facets, c.publish FROM incidents_classification c
+                WHERE c.report_id = r.number
                 UNION ALL
-                SELECT c.taxonomy_id, c.facets FROM incidents_report_incidents ri
+                SELECT c.taxonomy_id, c.facets, c.publish FROM incidents_report_incidents ri
                 JOIN incidents_classification c ON c.incident_id = ri.incident_id
-                WHERE ri.report_id = r.number AND c.publish
+                WHERE ri.report_id = r.number
             ) c
-            JOIN incidents_taxonomy t ON t.id = c.taxonomy_id AND t.public
+            JOIN incidents_taxonomy t ON t.id = c.taxonomy_id
             CROSS JOIN unnest(c.facets) f
-            WHERE NOT EXISTS (
-                SELECT 1 FROM incidents_taxonomyfield tf
-                WHERE tf.taxonomy_id = t.id AND NOT tf.public
-                  AND starts_with(f, t.namespace || ':' || tf.short_name || ':'))
+            WHERE {PUBLIC_CLASSIFICATION} AND {ONLY_PUBLIC_FIELDS}
     ) terms ORDER BY term),
     search_filters = ARRAY(SELECT DISTINCT term FROM (
         SELECT 'author:' || lower(btrim(a)) AS term FROM unnest(r.authors) a WHERE btrim(a) <> ''
@@ -145,13 +151,9 @@ UPDATE incidents_incident i SET
             WHERE ie.incident_id = i.id
         UNION ALL SELECT 'taxonomy:' || f
             FROM incidents_classification c
-            JOIN incidents_taxonomy t ON t.id = c.taxonomy_id AND t.public
+            JOIN incidents_taxonomy t ON t.id = c.taxonomy_id
             CROSS JOIN unnest(c.facets) f
-            WHERE c.publish AND c.incident_id = i.id
-              AND NOT EXISTS (
-                  SELECT 1 FROM incidents_taxonomyfield tf
-                  WHERE tf.taxonomy_id = t.id AND NOT tf.public
-                    AND starts_with(f, t.namespace || ':' || tf.short_name || ':'))
+            WHERE c.incident_id = i.id AND {PUBLIC_CLASSIFICATION} AND {ONLY_PUBLIC_FIELDS}
         UNION ALL SELECT f FROM incidents_report r
             JOIN incidents_report_incidents ri ON ri.report_id = r.number
             CROSS JOIN unnest(r.search_facets) f

@@ -2,7 +2,8 @@
 
 Each selector returns everything its page needs in a fixed number of queries, however many
 reports, entities or classifications an incident has (prefetching, never a query per row).
-Which taxonomy fields a visitor may see is decided once, in `classification_access`.
+Which taxonomies, fields and classifications a visitor may see is decided in
+`incidents.visibility`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from incidents.citations import Citation, citation_for
 from incidents.facets import classification_facets
@@ -23,7 +24,6 @@ from incidents.models import (
     ClassificationValue,
     DisplayType,
     Entity,
-    EntityRedirect,
     EntityRole,
     Incident,
     IncidentEntity,
@@ -35,60 +35,19 @@ from incidents.models import (
     Taxonomy,
     TaxonomyField,
 )
-from registry.models import Role, User
-
-Viewer = User | AnonymousUser | None
+from incidents.visibility import (
+    Viewer,
+    classification_access,
+    visible_classifications,
+    visible_fields,
+    visible_taxonomies,
+)
 
 # A chain of merges longer than this is a data error (or a loop); stop following it.
 MAX_REDIRECT_HOPS = 20
 LINKED_DISPLAY_TYPES = frozenset(
     {DisplayType.ENUM, DisplayType.MULTI, DisplayType.BOOL, DisplayType.LIST}
 )
-
-
-# --- Visibility ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClassificationAccess:
-    private_fields: bool  # taxonomies and fields marked not public
-    unpublished: bool  # classifications editors have not published yet
-
-
-def classification_access(viewer: Viewer) -> ClassificationAccess:
-    """Anonymous visitors see public fields of published classifications; signed-in users
-    also see non-public fields (as on the AIID); editors also see unpublished ones."""
-    if viewer is None or not viewer.is_authenticated:
-        return ClassificationAccess(private_fields=False, unpublished=False)
-    return ClassificationAccess(private_fields=True, unpublished=viewer.has_role(Role.EDITOR))
-
-
-def visible_classifications(access: ClassificationAccess) -> QuerySet[Classification]:
-    qs = Classification.objects.all()
-    if not access.unpublished:
-        qs = qs.filter(publish=True)
-    if not access.private_fields:
-        qs = qs.filter(taxonomy__public=True)
-    return qs
-
-
-def visible_fields(access: ClassificationAccess) -> QuerySet[TaxonomyField]:
-    qs = TaxonomyField.objects.all()
-    if not access.private_fields:
-        qs = qs.filter(public=True, taxonomy__public=True)
-    return qs
-
-
-def facet_is_visible(facet: str, access: ClassificationAccess) -> bool:
-    """Whether a `Namespace:field:value` filter names a field this visitor may see."""
-    namespace, _, rest = facet.partition(":")
-    if not rest:
-        return False
-    fields = visible_fields(access).filter(taxonomy__namespace=namespace)
-    return any(
-        rest.startswith(short_name + ":")
-        for short_name in fields.values_list("short_name", flat=True)
-    )
 
 
 # --- Redirects -------------------------------------------------------------------------------
@@ -122,29 +81,32 @@ def resolve_incident_id(incident_id: int) -> int | None:
     return incident_id if Incident.objects.filter(pk=incident_id).exists() else None
 
 
+# The slug a slug answers as: the end of its chain of entity merges, stopping at a loop.
+# One statement, so the incident filters can use it as a subquery at no extra query.
+_CURRENT_ENTITY_SLUG_SQL = f"""(
+WITH RECURSIVE chain(slug, hops) AS (
+    SELECT %s::varchar, 0
+    UNION ALL
+    SELECT e.slug, chain.hops + 1 FROM chain
+    JOIN incidents_entityredirect r ON r.old_slug = chain.slug
+    JOIN incidents_entity e ON e.id = r.target_id
+    WHERE chain.hops < {MAX_REDIRECT_HOPS}
+) CYCLE slug SET looped USING path
+SELECT slug FROM chain WHERE NOT looped ORDER BY hops DESC LIMIT 1)"""  # noqa: S608
+
+
+def current_entity_slug(slug: str) -> RawSQL:
+    """An expression: `slug`, or the entity a merged entity's old slug now points to."""
+    # Only the constant hop limit is formatted in; the slug is a bound parameter.
+    return RawSQL(_CURRENT_ENTITY_SLUG_SQL, [slug], output_field=CharField())  # noqa: S611
+
+
 def entity_redirect_target(slug: str) -> str | None:
     """Where a merged entity slug now points, following chains; None if it was not merged."""
-    seen = {slug}
-    current = slug
-    for _ in range(MAX_REDIRECT_HOPS):
-        target = (
-            EntityRedirect.objects.filter(old_slug=current)
-            .values_list("target__slug", flat=True)
-            .first()
-        )
-        if target is None or target in seen:
-            break
-        seen.add(target)
-        current = target
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_CURRENT_ENTITY_SLUG_SQL}", [slug])  # noqa: S608
+        (current,) = cursor.fetchone()
     return current if current != slug else None
-
-
-def resolve_entity_slug(slug: str) -> str | None:
-    """The slug that `slug` answers as, following entity merges; None if unknown."""
-    target = entity_redirect_target(slug)
-    if target is not None:
-        return target
-    return slug if Entity.objects.filter(slug=slug).exists() else None
 
 
 # --- Incident page ---------------------------------------------------------------------------
@@ -354,45 +316,34 @@ class IncidentFilters:
     kind: str = ""  # a ReportKind value
     sort: str = IncidentSort.NEWEST
 
+    def filterset_data(self) -> dict[str, Any]:
+        """The page's filters as the parameters of `IncidentFilterSet` (the API's names)."""
+        data: dict[str, Any] = {}
+        if self.year is not None:
+            data["date_after"] = f"{self.year:04d}-01-01"
+            data["date_before"] = f"{self.year:04d}-12-31"
+        if self.entity:
+            data["entity"] = self.entity
+        if self.taxonomy:
+            data["classification"] = [self.taxonomy]
+        if self.kind:
+            data["report_kind"] = self.kind
+        return data
 
-def incidents_list(*, filters: IncidentFilters, viewer: Viewer = None) -> QuerySet[Incident]:
-    """Incidents matching the filters, sorted, each with `report_count` and its entity links
-    prefetched: a page of it costs the same few queries whatever the page size."""
-    qs = Incident.objects.defer("search_vector", "editor_notes").annotate(
+
+def incidents_list(*, filtered: QuerySet[Incident], sort: str) -> QuerySet[Incident]:
+    """`filtered` (incidents already through `IncidentFilterSet`) sorted, each with
+    `report_count` and its entity links prefetched: a page of it costs the same few queries
+    whatever the page size."""
+    qs = filtered.defer("search_vector", "editor_notes").annotate(
         report_count=Count("reports", distinct=True)
     )
-    if filters.year is not None:
-        qs = qs.filter(date__year=filters.year)
-    if filters.entity:
-        slug = resolve_entity_slug(filters.entity) or filters.entity
-        qs = qs.filter(
-            Exists(IncidentEntity.objects.filter(incident=OuterRef("pk"), entity__slug=slug))
-        )
-    if filters.taxonomy:
-        access = classification_access(viewer)
-        if not facet_is_visible(filters.taxonomy, access):
-            return qs.none()
-        qs = qs.filter(
-            Exists(
-                visible_classifications(access).filter(
-                    incident=OuterRef("pk"), facets__contains=[filters.taxonomy]
-                )
-            )
-        )
-    if filters.kind:
-        qs = qs.filter(
-            Exists(
-                Report.incidents.through.objects.filter(
-                    incident_id=OuterRef("pk"), report__kind=filters.kind
-                )
-            )
-        )
     order = {
         IncidentSort.NEWEST: [F("date").desc(nulls_last=True), "-id"],
         IncidentSort.OLDEST: [F("date").asc(nulls_last=True), "id"],
         IncidentSort.ID: ["id"],
         IncidentSort.MOST_REPORTS: ["-report_count", "-id"],
-    }.get(filters.sort, [F("date").desc(nulls_last=True), "-id"])
+    }.get(sort, [F("date").desc(nulls_last=True), "-id"])
     return qs.order_by(*order).prefetch_related(
         Prefetch(
             "entity_links",
@@ -507,17 +458,18 @@ def entity_detail(*, slug: str) -> EntityPage | None:
 
 def taxonomies_list(*, viewer: Viewer = None) -> QuerySet[Taxonomy]:
     access = classification_access(viewer)
-    qs = Taxonomy.objects.all()
-    if not access.private_fields:
-        qs = qs.filter(public=True)
-    return qs.annotate(
-        field_count=Count("fields", filter=Q(fields__in=visible_fields(access)), distinct=True),
-        incident_count=Count(
-            "classifications__incident",
-            filter=Q(classifications__in=visible_classifications(access)),
-            distinct=True,
-        ),
-    ).order_by("weight", "namespace")
+    return (
+        visible_taxonomies(access)
+        .annotate(
+            field_count=Count("fields", filter=Q(fields__in=visible_fields(access)), distinct=True),
+            incident_count=Count(
+                "classifications__incident",
+                filter=Q(classifications__in=visible_classifications(access)),
+                distinct=True,
+            ),
+        )
+        .order_by("weight", "namespace")
+    )
 
 
 @dataclass(frozen=True)
@@ -553,10 +505,7 @@ def taxonomy_detail(*, namespace: str, viewer: Viewer = None) -> TaxonomyPage | 
     """A taxonomy's visible fields, each permitted value with the number of incidents
     classified with it (one aggregate query over the facet arrays)."""
     access = classification_access(viewer)
-    taxonomies = Taxonomy.objects.all()
-    if not access.private_fields:
-        taxonomies = taxonomies.filter(public=True)
-    taxonomy = taxonomies.filter(namespace=namespace).first()
+    taxonomy = visible_taxonomies(access).filter(namespace=namespace).first()
     if taxonomy is None:
         return None
     with connection.cursor() as cursor:

@@ -16,10 +16,9 @@ import csv as plain_csv
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from defusedcsv import csv
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -34,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from registry.api_deprecation import add_deprecation_headers
+from registry.spreadsheet import csv_writer
 
 # Query parameters the pagination and the renderers read; every other one must be a filter.
 PAGINATION_PARAMETERS = frozenset({"cursor", "page_size"})
@@ -140,7 +140,8 @@ def csv_line(row: Sequence[Any], *, raw: bool = False) -> str:
     """One CSV record, cells defused against spreadsheet formula injection unless `raw`
     (`?raw=true`: values exactly as stored, for programs that join on them)."""
     buffer = _LineBuffer()
-    (plain_csv if raw else csv).writer(buffer).writerow([_csv_cell(value) for value in row])
+    writer = plain_csv.writer(buffer) if raw else csv_writer(buffer)
+    writer.writerow([_csv_cell(value) for value in row])
     return buffer.line
 
 
@@ -334,9 +335,6 @@ class RegistryAPIMixin:
     filter_backends = [StrictFilterBackend]
     schema = RegistryAutoSchema()
     last_modified: datetime.datetime | None = None
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         try:

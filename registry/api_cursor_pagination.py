@@ -15,7 +15,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 
-MAX_INTEGER_POSITION = 2**31 - 1
+from registry.ids import MAX_ID
+
+# Integer positions are ids or report numbers.
+MAX_INTEGER_POSITION = MAX_ID
 
 
 def _integer_position(raw: str) -> int:

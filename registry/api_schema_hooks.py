@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from registry.api_deprecation import CHANGELOG_URL_PATH, DEPRECATED_PARAMETERS
+from registry.ids import MAX_ID
 
-MAX_ID = 2**31 - 1
 MAX_LIST_PAGE_SIZE = 200
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 # Integer parameters that are not ids; every other integer parameter is an id (1 to MAX_ID).

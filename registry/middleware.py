@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
-logger = logging.getLogger("registry.request")
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
@@ -67,10 +66,16 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, OperationalError | InterfaceError) or (
             isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
         ):
-            logger.warning("database unavailable: %s", exception)
-            body = render_to_string("503.html", request=None)
-            response = HttpResponse(body, status=503)
+            from registry.views import api_error, expected_unavailable
+
+            if request.path.startswith("/api/"):
+                response: HttpResponse = api_error(
+                    503, "The database is unavailable; retry in a few seconds."
+                )
+            else:
+                response = HttpResponse(render_to_string("503.html", request=None), status=503)
             response["Retry-After"] = "5"
+            expected_unavailable(request, response, f"database: {exception}".strip())
             return response
         return None
 

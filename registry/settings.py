@@ -175,12 +175,31 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "visibility_timeout": 3600}
+# Seconds any Redis command (broker, result backend, cache) may wait for an answer: a broker
+# that accepts connections and never answers fails a publish in seconds instead of hanging the
+# request. Above kombu's 1 s BRPOP poll, so an idle worker's wait for tasks never times out.
+REDIS_SOCKET_TIMEOUT_S = env_int("REDIS_SOCKET_TIMEOUT", 2, minimum=2)
+# A killed worker's tasks are recovered by the sweep (emissions.services.recompute_queue), not
+# by the visibility timeout, which must outlast the longest task (a venue export, a snapshot).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # One attempt per publish: a request must not wait on reconnection back-off.
+    "max_retries": 0,
+    "visibility_timeout": 3600,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT_S,
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_S,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT_S
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_TIMEOUT_S
 CELERY_BEAT_SCHEDULE = {
     # Disclosures whose recomputation task was lost (broker down, worker gone) are re-enqueued.
     "emissions-sweep-stuck-disclosures": {
         "task": "emissions.tasks.sweep_stuck_disclosures",
-        "schedule": 300.0,
+        "schedule": 20.0,
+    },
+    # Export jobs whose worker died are marked failed and their partial files deleted.
+    "venues-sweep-stuck-venue-exports": {
+        "task": "venues.tasks.sweep_stuck_venue_exports",
+        "schedule": 60.0,
     },
     # Venue export ZIPs past their expiry are deleted from EXPORTS_ROOT.
     "emissions-expire-venue-exports": {
@@ -198,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
 # its PDF packets (a Celery prefork child always renders in-process).
 EXPORT_TTL_HOURS = env_int("EXPORT_TTL_HOURS", 24, minimum=1)
 EXPORT_PACKET_WORKERS = env_int("EXPORT_PACKET_WORKERS", 1, minimum=1)
+# A build writes a heartbeat per packet; a running job silent this long lost its worker.
+EXPORT_JOB_STALE_SECONDS = env_int("EXPORT_JOB_STALE_SECONDS", 300, minimum=30)
+# With no broker (eager Celery) a ZIP is built in a background thread, so the chair's request
+# returns at once and the progress page polls; off, it is built inside the request.
+EXPORT_BUILD_IN_THREAD = env_bool("EXPORT_BUILD_IN_THREAD", True)
 
 # --- Search -------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
@@ -232,6 +256,8 @@ REST_FRAMEWORK = {
         "submissions": env_str("SUBMISSION_THROTTLE", "10/hour"),
         "login": env_str("LOGIN_THROTTLE", "10/min"),
     },
+    # Every API error, from every view, has the body {"errors": [{"field", "message"}]}.
+    "EXCEPTION_HANDLER": "registry.api_conventions.registry_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "registry.api_pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Behind a reverse proxy set NUM_PROXIES so throttles use the client's address; unset, the
@@ -242,13 +268,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "AI Incident & Emissions Registry API",
     "VERSION": "1.0.0",
     "DESCRIPTION": (
-        "Versioned read API of the registry (`/api/v1/`; a breaking change gets `/api/v2/`). "
-        "Lists are JSON, cursor-paginated (`cursor`, `page_size` up to 200; larger values are "
-        "capped); `?format=csv` returns the whole filtered list as one CSV file (cells that "
-        "look like spreadsheet formulas are prefixed with `'`). Responses carry `ETag` and "
-        "`Last-Modified`; `If-None-Match` / `If-Modified-Since` answer 304. Anonymous and "
-        "authenticated clients are throttled; a 429 says when to retry in `Retry-After`. "
-        "Reads allow any origin (CORS). Writes need a token: `Authorization: Token <key>`. "
+        "Versioned API of the registry (`/api/v1/`; a breaking change gets `/api/v2/`). "
+        "Lists are JSON. Cursor-paginated: the catalog lists (incidents, reports, entities, "
+        "taxonomies, classifications) and disclosures: follow `next` and `previous` "
+        "(`cursor`), `page_size` 1 to 200, default 50, larger values are capped. "
+        "Page-numbered: the editors' submission queue (`page`, `page_size` up to 200, "
+        "default 50) and search (`page` reaches the first 10,000 hits, `page_size` 1 to 100, "
+        "default 20). Venue lists (venues, assignments, reviews) come whole. "
+        "On the catalog lists `?format=csv` returns the whole filtered list as one CSV file "
+        "(cells that look like spreadsheet formulas are prefixed with `'`), and responses "
+        "carry `ETag` and `Last-Modified`; `If-None-Match` / `If-Modified-Since` answer 304. "
+        "Anonymous and authenticated clients are throttled; a 429 says when to retry in "
+        "`Retry-After`. Reads allow any origin (CORS). Writes need a token: "
+        "`Authorization: Token <key>`. "
         'Every 4xx has the body `{"errors": [{"field": "<parameter or null>", "message": '
         '"..."}]}`; an unknown query parameter is a 400 naming it.'
     ),
@@ -258,7 +290,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A reviewer's recommendation and a chair's decision share one set of choices.
-    "ENUM_NAME_OVERRIDES": {"ReviewOutcomeEnum": "venues.models.reviews.Recommendation"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewOutcomeEnum": "venues.models.reviews.Recommendation",
+        # `paper_size` and its deprecated name `page_size` share one set of choices.
+        "PaperSizeEnum": ["A4", "Letter"],
+    },
     # Public reads without auth, typed enums, limits, 429/401, deprecations, the changelog link.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -291,6 +327,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("CACHE_URL"),
+        "OPTIONS": {
+            "socket_timeout": REDIS_SOCKET_TIMEOUT_S,
+            "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_S,
+        },
     }
     if env_str("CACHE_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

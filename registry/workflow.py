@@ -27,6 +27,15 @@ class TransitionNotAllowed(Exception):
         self.allowed = sorted(allowed)
 
 
+@dataclass
+class BulkOutcome:
+    """What one action applied to many records did: the ids it was done for, and why it was
+    refused for the others (each record has its own transaction; a refusal undoes nothing)."""
+
+    done: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -36,6 +45,12 @@ class Transition:
     permitted: Callable[[User | None, Any], bool]
     reason_required: bool = False
     label: str = ""
+    # A rule about the record rather than the actor (say, the state of its evidence): returns
+    # why the action is refused now, in words, or "" when it may go ahead.
+    refusal: Callable[[User | None, Any], str] | None = None
+
+    def refused_because(self, actor: User | None, record: Any) -> str:
+        return self.refusal(actor, record) if self.refusal is not None else ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +66,22 @@ class TransitionTable:
         return sorted(a for a, t in self.transitions.items() if state in t.sources)
 
     def available_to(self, actor: User | None, record: Any, state: str) -> list[str]:
-        return [a for a in self.actions_from(state) if self.transitions[a].permitted(actor, record)]
+        return [
+            a
+            for a in self.actions_from(state)
+            if self.transitions[a].permitted(actor, record)
+            and not self.transitions[a].refused_because(actor, record)
+        ]
+
+    def refusals(self, actor: User | None, record: Any, state: str) -> dict[str, str]:
+        """Actions the actor could take from `state` but that a record rule refuses, and why."""
+        refused = {}
+        for a in self.actions_from(state):
+            if self.transitions[a].permitted(actor, record):
+                why = self.transitions[a].refused_because(actor, record)
+                if why:
+                    refused[a] = why
+        return refused
 
     def states(self) -> set[str]:
         states: set[str] = set()
@@ -127,6 +157,9 @@ def apply_transition(
             )
         if transition.reason_required and not reason.strip():
             raise TransitionNotAllowed(f"'{action}' needs a reason")
+        refused = transition.refused_because(actor, record)
+        if refused:
+            raise TransitionNotAllowed(refused, allowed=table.available_to(actor, record, current))
         setattr(record, state_field, transition.target)
         changed = [state_field]
         if updates is not None:

@@ -2,7 +2,7 @@
 
 Rows come from a server-side cursor (search.service.search_rows) a few thousand at a
 time and leave as they come, so memory stays flat whatever the size. CSV cells go through
-defusedcsv, which neutralises cells that a spreadsheet would run as a formula ("=HYPERLINK(...)").
+`registry.spreadsheet`, which neutralises cells a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from defusedcsv import csv
-
+from registry.spreadsheet import csv_writer
 from search.engine import SearchQuery
 from search.service import search_rows
 
@@ -93,7 +92,7 @@ Records = Iterable[Mapping[str, Any]]
 def csv_stream(records: Records, columns: tuple[str, ...], *, raw: bool = False) -> Iterator[bytes]:
     """`raw`: cells as stored, without the formula guard (for programs that join on them)."""
     buffer = io.StringIO()
-    writer = (plain_csv if raw else csv).writer(buffer)
+    writer = plain_csv.writer(buffer) if raw else csv_writer(buffer)
     writer.writerow(columns)
     for n, record in enumerate(records, start=1):
         writer.writerow([_cell(record.get(c)) for c in columns])

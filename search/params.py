@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any, cast
 
+from registry.ids import MAX_ID
 from search.engine import (
     HIT_TYPES,
     MAX_PAGE_SIZE,
@@ -25,7 +26,7 @@ from search.query import QueryError, clean_text, parse_query
 
 DEFAULT_PAGE_SIZE = 20
 MAX_FILTER_VALUES = 50
-MAX_INCIDENT_ID = 2**31 - 1
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 
@@ -138,7 +139,7 @@ def search_query_from_params(params: Mapping[str, Any], *, user: Any = None) -> 
             "page_size",
             default=DEFAULT_PAGE_SIZE,
             low=1,
-            high=MAX_INCIDENT_ID,
+            high=MAX_ID,
         ),
         MAX_PAGE_SIZE,
     )
@@ -159,7 +160,7 @@ def search_query_from_params(params: Mapping[str, Any], *, user: Any = None) -> 
     except FacetError as exc:
         raise SearchParamError(str(exc), "facet") from None
     incident_ids = tuple(
-        _whole_number(raw, "incident", default=0, low=1, high=MAX_INCIDENT_ID)
+        _whole_number(raw, "incident", default=0, low=1, high=MAX_ID)
         for raw in _many(params, "incident")
     )
     after_name = "date_after" if _single(params, "date_after") else "date_from"

@@ -61,6 +61,18 @@ PEOPLE: tuple[tuple[str, str, str, str], ...] = (
 
 PAPERS: tuple[DemoPaper, ...] = (
     DemoPaper(
+        "D-100",
+        "Metered beyond the runs",
+        "MeterLM-2B",
+        "demo-mei",
+        "A100-80GB",
+        64,
+        200,
+        {"country": "USA"},
+        1.6,
+        "override_pending",
+    ),
+    DemoPaper(
         "D-101",
         "Sparse experts at scale",
         "SparseMix-8x7B",
@@ -394,6 +406,19 @@ def load_venue() -> Venue:
             if first is not None:
                 disclosure_transition(
                     action="claim", disclosure_id=disclosure.pk, actor=first.reviewer
+                )
+        elif paper.state == "override_pending":
+            # Accepted by its reviewer despite the verdict: waits for the chair to confirm.
+            first = disclosure.review_assignments.select_related("reviewer").first()
+            if first is not None:
+                disclosure_transition(
+                    action="claim", disclosure_id=disclosure.pk, actor=first.reviewer
+                )
+                disclosure_transition(
+                    action="override",
+                    disclosure_id=disclosure.pk,
+                    actor=first.reviewer,
+                    reason="The meter logs cover a second cluster the runs leave out.",
                 )
         elif paper.state in DECISIONS:
             action, reason = DECISIONS[paper.state]

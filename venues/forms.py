@@ -84,4 +84,4 @@ class ImportAssignmentForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    page_size = forms.ChoiceField(choices=[("A4", "A4"), ("Letter", "US Letter")], initial="A4")
+    paper_size = forms.ChoiceField(choices=[("A4", "A4"), ("Letter", "US Letter")], initial="A4")

@@ -7,9 +7,10 @@ Conflicts are not re-implemented here: whether a reviewer may see a paper is alw
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from emissions.models import Disclosure, DisclosureState
@@ -164,3 +165,36 @@ def disclosure_export_allowed(*, user: Viewer, disclosure: Disclosure, fmt: str)
             venue_reviewer_may_review(reviewer=user, disclosure=disclosure)
         )
     return disclosures_visible_to(user).filter(pk=disclosure.pk).exists()
+
+
+@dataclass(frozen=True)
+class VenueProgress:
+    """Where a venue's reviewing stands: reviews done against due, and papers running late."""
+
+    papers: int
+    reviews_done: int
+    reviews_due: int  # assigned, not yet written
+    reviews_wanted: int  # reviewers_per_paper for every paper
+    understaffed: list[Disclosure]  # fewer reviewers assigned than the venue asks
+    overdue: list[Disclosure]  # past the review deadline with a review missing
+
+
+def venue_progress(*, venue: Venue, at: datetime | None = None) -> VenueProgress:
+    at = at or timezone.now()
+    papers = list(
+        venue_papers(venue=venue).annotate(
+            assigned=Count("review_assignments", distinct=True),
+            reviewed=Count("review_assignments__review", distinct=True),
+        )
+    )
+    past_deadline = venue.review_deadline is not None and at > venue.review_deadline
+    return VenueProgress(
+        papers=len(papers),
+        reviews_done=sum(p.reviewed for p in papers),
+        reviews_due=sum(p.assigned - p.reviewed for p in papers),
+        reviews_wanted=venue.reviewers_per_paper * len(papers),
+        understaffed=[p for p in papers if p.assigned < venue.reviewers_per_paper],
+        overdue=[p for p in papers if past_deadline and p.reviewed < p.assigned]
+        if past_deadline
+        else [],
+    )

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from venues.services.exports import export_job_build, export_jobs_expire
+from venues.services.exports import (
+    export_job_build,
+    export_jobs_expire,
+    export_jobs_sweep_stuck,
+)
 
 
 # The names are the ones these tasks had in emissions/tasks_exports.py, so messages already
@@ -19,3 +23,9 @@ def build_venue_export(job_id: int) -> None:
 def expire_venue_exports() -> int:
     """Periodic: remove export files past their expiry."""
     return export_jobs_expire()
+
+
+@shared_task(ignore_result=True)
+def sweep_stuck_venue_exports() -> int:
+    """Periodic: fail the builds whose worker died and delete their partial files."""
+    return export_jobs_sweep_stuck()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -11,7 +10,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework.response import Response
 
 from emissions.api import serializers as s
-from registry.api_conventions import ErrorSerializer, error_items, registry_exception_handler
+from registry.api_conventions import ErrorSerializer, error_items
 from registry.api_parsers import BoundedJSONParser
 
 
@@ -49,6 +48,3 @@ class JSONOnly:
     """Every endpoint here reads JSON bodies only (nested claims and runs have no form shape)."""
 
     parser_classes = [BoundedJSONParser]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler

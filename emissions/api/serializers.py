@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from emissions.api.schema import run_object_schema
 from emissions.models import (
+    AWAITING_REVIEW_STATES,
     Architecture,
     Disclosure,
     DisclosureComment,
@@ -24,7 +25,7 @@ from emissions.models import (
     Verdict,
 )
 from emissions.models.disclosure import venue_model
-from emissions.presentation import audit_rows
+from emissions.presentation import audit_rows, disclosure_badge
 from emissions.selectors import recomputation_current
 from emissions.services.disclosures import linked_systems_from_slugs
 from registry.api_conventions import ErrorSerializer
@@ -104,6 +105,13 @@ class AuditRowSerializer(serializers.Serializer):
     reason = StrictCharField()
 
 
+class VerificationSerializer(serializers.Serializer):
+    label = StrictCharField(help_text='What was verified, e.g. "Verified: consistent"')
+    tone = StrictCharField(help_text="consistent, minor, override or unchecked")
+    verdict = StrictCharField(help_text="The recomputation verdict the mark rests on")
+    override_reason = StrictCharField(help_text="Why it was accepted despite the verdict")
+
+
 class DisclosureSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -135,14 +143,17 @@ class DisclosureSerializer(serializers.ModelSerializer):
     method = serializers.ChoiceField(choices=Method.choices, required=False)
     includes_preliminary_experiments = serializers.BooleanField(required=False, allow_null=True)
     recomputation = serializers.SerializerMethodField()
+    recomputation_pending = serializers.SerializerMethodField()
     audit = serializers.SerializerMethodField()
     superseded_by = serializers.SerializerMethodField()
+    verification = serializers.SerializerMethodField()
 
     class Meta:
         model = Disclosure
         fields = [
             "id",
             "state",
+            "verification",
             "version",
             "supersedes",
             "superseded_by",
@@ -172,6 +183,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
             "created_at",
             "modified_at",
             "recomputation",
+            "recomputation_pending",
             "audit",
         ]
         read_only_fields = [
@@ -197,10 +209,23 @@ class DisclosureSerializer(serializers.ModelSerializer):
         current = recomputation_current(disclosure)
         return RecomputationSerializer(current).data if current is not None else None
 
+    @extend_schema_field(serializers.BooleanField())
+    def get_recomputation_pending(self, disclosure: Disclosure) -> bool:
+        """Submitted, and the estimator has not answered for this version yet (its task is
+        queued, or waits for the broker to come back)."""
+        return disclosure.state in AWAITING_REVIEW_STATES and (
+            recomputation_current(disclosure) is None
+        )
+
     @extend_schema_field(AuditRowSerializer(many=True))
     def get_audit(self, disclosure: Disclosure) -> list[dict[str, Any]]:
         viewer = self.context["request"].user
         return AuditRowSerializer(audit_rows(disclosure, viewer=viewer), many=True).data
+
+    @extend_schema_field(VerificationSerializer(allow_null=True))
+    def get_verification(self, disclosure: Disclosure) -> dict[str, Any] | None:
+        badge = disclosure_badge(disclosure)
+        return VerificationSerializer(badge).data if badge is not None else None
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_superseded_by(self, disclosure: Disclosure) -> int | None:
@@ -225,7 +250,7 @@ class DisclosureListSerializer(DisclosureSerializer):
         fields = [
             name
             for name in DisclosureSerializer.Meta.fields
-            if name not in ("audit", "runs", "recomputation")
+            if name not in ("audit", "runs", "recomputation", "recomputation_pending")
         ] + ["verdict"]
 
     verdict = serializers.SerializerMethodField()

@@ -9,7 +9,6 @@ Errors use the API's one format: ``{"errors": [{"field": ..., "message": ...}]}`
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -46,11 +45,10 @@ from emissions.services.workflow import (
     disclosure_transition,
 )
 from registry.api_cursor_pagination import RegistryCursorPagination
+from registry.ids import parse_id
 from registry.models import Role, User
 from registry.workflow import TransitionNotAllowed
 
-MAX_ID = 2**63 - 1
-ID_PATTERN = re.compile(r"[0-9]{1,19}")
 LIST_PARAMETERS = frozenset({"scope", "state", "cursor", "page_size", "ordering"})
 SCOPES = ("public", "mine", "queue")
 
@@ -63,6 +61,12 @@ ACTION_DOCS = {
     "request_changes": "The assigned reviewer or a chair returns it to the owner (reason).",
     "verify": "The assigned reviewer or a chair gives the verified mark (reason).",
     "reject": "The assigned reviewer or a chair refuses it for good (reason).",
+    "override": "The assigned reviewer or a chair accepts it despite a major discrepancy, an "
+    "implausible claim or insufficient data (reason); nothing is published until confirmed.",
+    "confirm_override": "A chair of its venue or an editor (not the one who overrode) confirms "
+    "the override: the disclosure is verified.",
+    "decline_override": "A chair of its venue or an editor declines the override (reason): "
+    "back to review.",
 }
 
 
@@ -95,13 +99,13 @@ class DisclosurePagination(RegistryCursorPagination):
 
 def visible_disclosure(request: Request, pk: object) -> Disclosure:
     """The disclosure if the caller may see it; otherwise 404, as if it did not exist."""
-    raw = str(pk)
-    if not ID_PATTERN.fullmatch(raw) or not 0 < int(raw) <= MAX_ID:
+    disclosure_id = parse_id(pk)
+    if disclosure_id is None:
         raise exceptions.NotFound()
     disclosure = (
         disclosures_visible_to(request.user)
         .select_related("owner", "venue")
-        .filter(pk=int(raw))
+        .filter(pk=disclosure_id)
         .first()
     )
     if disclosure is None:
@@ -276,6 +280,9 @@ class DisclosureViewSet(JSONOnly, GenericViewSet):
     request_changes = _workflow_action("request_changes", url_path="request-changes")
     verify = _workflow_action("verify")
     reject = _workflow_action("reject")
+    override = _workflow_action("override")
+    confirm_override = _workflow_action("confirm_override", url_path="confirm-override")
+    decline_override = _workflow_action("decline_override", url_path="decline-override")
 
 
 class DisclosureAssignView(JSONOnly, APIView):

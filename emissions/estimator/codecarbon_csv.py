@@ -188,7 +188,8 @@ def from_codecarbon_csv(text: str, *, catalog: Catalog | None = None) -> Importe
     totals). ``totals``: ``energy_kwh`` and ``emissions_kg``/``tco2e`` summed over the runs'
     final rows (None if a run has no ``emissions``), ``runs`` (how many), ``rows`` (rows read)
     and ``skipped_lines``. ``warnings`` name the lines of every row skipped or superseded.
-    ``metadata`` has ``codecarbon_version`` when the file states one version.
+    ``metadata`` has ``codecarbon_version`` when the file states one version, and the first
+    run's ``project_name``.
     Raises ``EstimatorInputError`` only when the header is unreadable or no row is readable.
     """
     catalog = catalog or load_catalog()
@@ -284,5 +285,10 @@ def from_codecarbon_csv(text: str, *, catalog: Catalog | None = None) -> Importe
         "skipped_lines": sorted(n for n, _ in skipped),
     }
     metadata = {"codecarbon_version": versions.pop()} if len(versions) == 1 else {}
+    # The project name is what CodeCarbon users call the model: it prefills the disclosure's.
+    in_order = sorted(final.values(), key=lambda item: item[0])
+    projects = [_text(row, "project_name") for _, row, _, _ in in_order]
+    if first_project := next((p for p in projects if p), ""):
+        metadata["project_name"] = first_project
     disclosure = DisclosureInput(runs=tuple(runs))
     return ImportedDisclosure("codecarbon", disclosure, totals, warnings.render(), metadata)

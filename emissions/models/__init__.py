@@ -8,6 +8,7 @@ from emissions.models.disclosure import (
     EmissionsBasis,
     Method,
 )
+from emissions.models.override import OverrideOutcome, VerificationOverride
 from emissions.models.recomputation import Recomputation, Verdict
 from emissions.models.review import DisclosureComment, ReviewConflict
 
@@ -21,7 +22,9 @@ __all__ = [
     "DisclosureState",
     "EmissionsBasis",
     "Method",
+    "OverrideOutcome",
     "Recomputation",
     "ReviewConflict",
     "Verdict",
+    "VerificationOverride",
 ]

@@ -11,6 +11,9 @@ class DisclosureState(models.TextChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     IN_REVIEW = "in_review", "In review"
+    # A reviewer accepted it despite the recomputation; nothing is public until a second
+    # person (a chair of its venue or an editor) confirms.
+    OVERRIDE_PENDING = "override_pending", "Override awaiting confirmation"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
     VERIFIED = "verified", "Verified"
     REJECTED = "rejected", "Rejected"
@@ -22,10 +25,15 @@ OPEN_STATES = (
     DisclosureState.DRAFT,
     DisclosureState.SUBMITTED,
     DisclosureState.IN_REVIEW,
+    DisclosureState.OVERRIDE_PENDING,
     DisclosureState.CHANGES_REQUESTED,
 )
 EDITABLE_STATES = (DisclosureState.DRAFT, DisclosureState.CHANGES_REQUESTED)
-AWAITING_REVIEW_STATES = (DisclosureState.SUBMITTED, DisclosureState.IN_REVIEW)
+AWAITING_REVIEW_STATES = (
+    DisclosureState.SUBMITTED,
+    DisclosureState.IN_REVIEW,
+    DisclosureState.OVERRIDE_PENDING,
+)
 
 
 class Architecture(models.TextChoices):
@@ -114,6 +122,21 @@ class Disclosure(models.Model):
     modified_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # When the recomputation task of the current input was handed to the broker and when a
+    # worker started it: the sweep re-enqueues a task that was never published, or whose
+    # worker died (started longer ago than the task's time limit allows).
+    recompute_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    recompute_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The recomputation the verified mark was given against: the badge says its verdict.
+    decision_recomputation = models.ForeignKey(
+        "emissions.Recomputation",
+        null=True,
+        blank=True,
+        # Clearing it would update a frozen row, which the database trigger refuses.
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

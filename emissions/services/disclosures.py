@@ -85,7 +85,7 @@ COPIED_ON_AMEND: tuple[str, ...] = tuple(sorted(EDITABLE_FIELDS - {"linked_syste
 
 
 @dataclass(frozen=True)
-class ImportResult:
+class DisclosureImport:
     disclosure: Disclosure
     warnings: list[str] = field(default_factory=list)
 
@@ -350,7 +350,7 @@ def _import_text(raw: bytes | str) -> str:
     return raw
 
 
-def _imported(*, owner: User, fields: DisclosureFields, kind: str, text: str) -> ImportResult:
+def _imported(*, owner: User, fields: DisclosureFields, kind: str, text: str) -> DisclosureImport:
     reader = from_codecarbon_csv if kind == "codecarbon" else from_hf_card
     try:
         imported = reader(text)
@@ -363,6 +363,8 @@ def _imported(*, owner: User, fields: DisclosureFields, kind: str, text: str) ->
         "method": Method.TOOL if kind == "codecarbon" else Method.ESTIMATED,
         **fields,
     }
+    if not str(values.get("model_name") or "").strip():
+        values["model_name"] = str(imported.metadata.get("project_name") or "Imported model")
     if kind == "codecarbon":
         values.setdefault("tool_name", "CodeCarbon")
         version = imported.metadata.get("codecarbon_version")
@@ -373,19 +375,19 @@ def _imported(*, owner: User, fields: DisclosureFields, kind: str, text: str) ->
     if totals.get("tco2e") is not None:
         values.setdefault("claim_tco2e", float(totals["tco2e"]))
     disclosure = disclosure_create(owner=owner, fields=values)
-    return ImportResult(disclosure=disclosure, warnings=list(imported.warnings))
+    return DisclosureImport(disclosure=disclosure, warnings=list(imported.warnings))
 
 
 def disclosure_import_from_codecarbon(
     *, owner: User, csv_data: bytes | str, fields: DisclosureFields
-) -> ImportResult:
+) -> DisclosureImport:
     """Create a draft from a CodeCarbon ``emissions.csv``; its totals become the claim."""
     return _imported(owner=owner, fields=fields, kind="codecarbon", text=_import_text(csv_data))
 
 
 def disclosure_import_from_hf_card(
     *, owner: User, card_data: bytes | str, fields: DisclosureFields
-) -> ImportResult:
+) -> DisclosureImport:
     """Create a draft from a Hugging Face model card's ``co2_eq_emissions`` metadata."""
     return _imported(owner=owner, fields=fields, kind="hf_card", text=_import_text(card_data))
 

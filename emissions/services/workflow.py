@@ -8,15 +8,21 @@ rolled-back action sends nothing.
     action           from                                 to                 who
     submit           draft, changes_requested             submitted          owner
     withdraw         draft, submitted, in_review,         withdrawn          owner
-                     changes_requested
+                     changes_requested, override_pending
     claim            submitted                            in_review          reviewer, no conflict
     assign           submitted, in_review                 in_review          chair, no conflict
     release          in_review                            submitted          assigned rev. / chair
     request_changes  in_review                            changes_requested  assigned rev. / chair *
-    verify           in_review                            verified           assigned rev. / chair *
-    reject           in_review                            rejected           assigned rev. / chair *
+    verify           in_review                            verified           assigned rev./chair *V
+    reject           in_review                            rejected           assigned rev./chair *
+    override         in_review                            override_pending   assigned rev./chair *V
+    confirm_override override_pending                     verified           venue chair/editor V
+    decline_override override_pending                     in_review          venue chair/editor *
 
-    * a reason is required. Verify also needs a recomputation of the current version.
+    * a reason is required. V: the verdict rule (`verdict_rule`) must agree: verify needs a
+    fresh recomputation (current version and catalog) that is consistent or a minor
+    discrepancy; anything worse needs an override, which publishes nothing until a second
+    person (never the one who recorded it) confirms it.
     "Reviewer" includes chairs and staff; nobody reviews their own or a conflicted disclosure.
 
 Verified, rejected and withdrawn are final; a verified disclosure changes only by amendment.
@@ -24,9 +30,7 @@ Verified, rejected and withdrawn are final; a verified disclosure changes only b
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,13 +38,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from emissions import notifications
-from emissions.models import Disclosure, DisclosureState, Recomputation
-from emissions.selectors import disclosures_for_reviewer
+from emissions.models import Disclosure, DisclosureComment, DisclosureState, OverrideOutcome
+from emissions.selectors import (
+    disclosures_for_reviewer,
+    disclosures_free_of_conflict_for,
+)
 from emissions.services.disclosures import disclosure_submission_errors
+from emissions.services.recompute_queue import disclosure_recompute_enqueue
+from emissions.services.verdict_rule import (
+    confirm_override_refusal,
+    decision_evidence,
+    override_refusal,
+    verify_refusal,
+)
 from registry.models import Role, User
-from registry.workflow import Transition, TransitionNotAllowed, TransitionTable, apply_transition
-
-logger = logging.getLogger(__name__)
+from registry.workflow import (
+    BulkOutcome,
+    Transition,
+    TransitionNotAllowed,
+    TransitionTable,
+    apply_transition,
+)
 
 S = DisclosureState
 
@@ -69,6 +87,20 @@ def _decides(actor: User | None, disclosure: Disclosure) -> bool:
     return disclosure.assigned_reviewer_id == actor.pk or actor.has_role(Role.CHAIR)
 
 
+def _confirms_override(actor: User | None, disclosure: Disclosure) -> bool:
+    """The second pair of eyes: an editor, or a chair of the disclosure's venue (any chair
+    when it has none); never someone with a conflict on it."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if not disclosures_free_of_conflict_for(actor).filter(pk=disclosure.pk).exists():
+        return False
+    if actor.role == Role.EDITOR or actor.has_role(Role.STAFF):
+        return True
+    if not actor.has_role(Role.CHAIR):
+        return False
+    return disclosure.venue_id is None or disclosure.venue.chairs.filter(pk=actor.pk).exists()
+
+
 DISCLOSURE_WORKFLOW = TransitionTable.of(
     "disclosure",
     Transition(
@@ -80,12 +112,12 @@ DISCLOSURE_WORKFLOW = TransitionTable.of(
     ),
     Transition(
         "withdraw",
-        frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED}),
+        frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.CHANGES_REQUESTED, S.OVERRIDE_PENDING}),
         S.WITHDRAWN,
         _is_owner,
         label="Withdraw",
     ),
-    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _may_review, label="Claim"),
+    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _may_review, label="Take it"),
     Transition(
         "assign",
         frozenset({S.SUBMITTED, S.IN_REVIEW}),
@@ -109,6 +141,7 @@ DISCLOSURE_WORKFLOW = TransitionTable.of(
         _decides,
         reason_required=True,
         label="Verify",
+        refusal=verify_refusal,
     ),
     Transition(
         "reject",
@@ -117,6 +150,31 @@ DISCLOSURE_WORKFLOW = TransitionTable.of(
         _decides,
         reason_required=True,
         label="Reject",
+    ),
+    Transition(
+        "override",
+        frozenset({S.IN_REVIEW}),
+        S.OVERRIDE_PENDING,
+        _decides,
+        reason_required=True,
+        label="Accept despite the verdict (override)",
+        refusal=override_refusal,
+    ),
+    Transition(
+        "confirm_override",
+        frozenset({S.OVERRIDE_PENDING}),
+        S.VERIFIED,
+        _confirms_override,
+        label="Confirm the override",
+        refusal=confirm_override_refusal,
+    ),
+    Transition(
+        "decline_override",
+        frozenset({S.OVERRIDE_PENDING}),
+        S.IN_REVIEW,
+        _confirms_override,
+        reason_required=True,
+        label="Decline the override",
     ),
 )
 
@@ -135,16 +193,6 @@ def action_permitted(action: str, *, actor: User | None, disclosure: Disclosure)
     return transition is not None and transition.permitted(actor, disclosure)
 
 
-def _enqueue_recomputation(disclosure_id: int) -> None:
-    from emissions.tasks import recompute_disclosure
-
-    try:
-        recompute_disclosure.delay(disclosure_id)
-    except Exception:  # noqa: BLE001 - a broker outage must not fail the request
-        # The periodic sweep re-enqueues disclosures that were never recomputed.
-        logger.warning("could not enqueue recomputation of disclosure %s", disclosure_id)
-
-
 def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> Disclosure:
     """Send a draft (or a revised one) to review.
 
@@ -157,7 +205,9 @@ def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> D
         if errors:
             raise ValidationError(errors)
         record.submitted_at = timezone.now()
-        return ["submitted_at"]
+        # A new input: the sweep's clock for its recomputation starts again.
+        record.recompute_queued_at = record.recompute_started_at = None
+        return ["submitted_at", "recompute_queued_at", "recompute_started_at"]
 
     disclosure = apply_transition(
         table=DISCLOSURE_WORKFLOW,
@@ -168,7 +218,7 @@ def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> D
         reason=reason,
         updates=complete,
     )
-    transaction.on_commit(lambda: _enqueue_recomputation(disclosure.pk))
+    transaction.on_commit(lambda: disclosure_recompute_enqueue(disclosure_id=disclosure.pk))
     if disclosure.assigned_reviewer_id is not None:
         reviewer_id = disclosure.assigned_reviewer_id
         transaction.on_commit(
@@ -181,7 +231,15 @@ def disclosure_submit(*, disclosure_id: int, actor: User, reason: str = "") -> D
 
 
 def disclosure_withdraw(*, disclosure_id: int, actor: User, reason: str = "") -> Disclosure:
-    """The researcher takes a disclosure back before any decision. No side effects."""
+    """The researcher takes a disclosure back before any decision (an override awaiting
+    confirmation is withdrawn with it). No side effects."""
+
+    def drop_override(record: Disclosure) -> list[str]:
+        record.overrides.filter(outcome=OverrideOutcome.PENDING).update(
+            outcome=OverrideOutcome.WITHDRAWN
+        )
+        return []
+
     return apply_transition(
         table=DISCLOSURE_WORKFLOW,
         model=Disclosure,
@@ -189,6 +247,7 @@ def disclosure_withdraw(*, disclosure_id: int, actor: User, reason: str = "") ->
         action="withdraw",
         actor=actor,
         reason=reason,
+        updates=drop_override,
     )
 
 
@@ -264,20 +323,19 @@ def disclosure_release(*, disclosure_id: int, actor: User, reason: str = "") -> 
 
 def _decide(*, action: str, disclosure_id: int, actor: User, reason: str) -> Disclosure:
     def record_decision(record: Disclosure) -> list[str]:
-        if (
-            action == "verify"
-            and not Recomputation.objects.filter(
-                disclosure=record, input_hash=record.input_hash
-            ).exists()
-        ):
-            raise TransitionNotAllowed(
-                "cannot verify before the estimator has recomputed this version; "
-                "wait for the recomputation",
-                allowed=[],
-            )
-        if action in ("verify", "reject"):
+        if action == "verify":
+            # The table's verdict rule let it through: this is the recomputation it rests on.
+            record.decision_recomputation = decision_evidence(record).recomputation
+            record.decided_at = timezone.now()
+            return ["decided_at", "decision_recomputation"]
+        if action == "reject":
             record.decided_at = timezone.now()
             return ["decided_at"]
+        if action == "request_changes":
+            # The request is part of the review conversation, not only of the audit trail.
+            DisclosureComment.objects.create(
+                disclosure=record, author=actor, body=f"Changes requested: {reason.strip()}"
+            )
         return []
 
     disclosure = apply_transition(
@@ -322,12 +380,16 @@ def disclosure_transition(
     *, action: str, disclosure_id: int, actor: User, reason: str = "", **extra: Any
 ) -> Disclosure:
     """Dispatch an action by name (for the API, the pages and bulk actions)."""
-    if action not in ACTIONS:
+    # The override services build on this module's table, so they are looked up late.
+    from emissions.services.overrides import OVERRIDE_ACTIONS
+
+    actions = {**ACTIONS, **OVERRIDE_ACTIONS}
+    if action not in actions:
         raise TransitionNotAllowed(
-            f"unknown action '{action}'; actions: {', '.join(sorted(ACTIONS))}",
-            allowed=sorted(ACTIONS),
+            f"unknown action '{action}'; actions: {', '.join(sorted(actions))}",
+            allowed=sorted(actions),
         )
-    return ACTIONS[action](disclosure_id=disclosure_id, actor=actor, reason=reason, **extra)
+    return actions[action](disclosure_id=disclosure_id, actor=actor, reason=reason, **extra)
 
 
 ACTIONS = {
@@ -340,12 +402,6 @@ ACTIONS = {
     "verify": disclosure_verify,
     "reject": disclosure_reject,
 }
-
-
-@dataclass
-class BulkOutcome:
-    done: list[int] = field(default_factory=list)
-    refused: dict[int, str] = field(default_factory=dict)
 
 
 def disclosures_bulk_transition(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django import template
 
 from emissions.charts import format_tco2e
-from emissions.selectors import verified_disclosures_for_entities
+from emissions.planning import readable_time
+from emissions.presentation import LeaderboardRow, leaderboard_row
+from emissions.selectors import verified_disclosures_for_entities, with_verification
 from incidents.models import Entity, EntityRole, Incident
 
 register = template.Library()
@@ -30,6 +33,24 @@ def humanise(value: Any) -> str:
 
 
 @register.filter
+def readable(value: Any) -> str:
+    """An ISO timestamp as ``Tue 3 Mar 2026, 16:15 UTC``; the value itself if it is not one."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return readable_time(moment) if moment.tzinfo else str(value)
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A deviation fraction as a signed whole percentage (+224%); a dash when unknown."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    return f"{value * 100:+.0f}%"
+
+
+@register.filter
 def kwh(value: Any) -> str:
     """Energy with a unit that keeps the number readable (kWh, MWh or GWh)."""
     if not isinstance(value, int | float) or not math.isfinite(value):
@@ -45,7 +66,7 @@ def kwh(value: Any) -> str:
 def footprints_for_entities(entities: Iterable[Entity]) -> dict[str, Any]:
     """Verified training footprints of these AI systems (renders nothing when none)."""
     ids = [entity.pk for entity in entities]
-    return {"disclosures": list(verified_disclosures_for_entities(ids)) if ids else []}
+    return {"rows": _footprint_rows(ids)}
 
 
 @register.inclusion_tag("emissions/_footprints_for_entities.html")
@@ -56,4 +77,13 @@ def footprints_for_incident(incident: Incident) -> dict[str, Any]:
             "entity_id", flat=True
         )
     )
-    return {"disclosures": list(verified_disclosures_for_entities(ids)) if ids else []}
+    return {"rows": _footprint_rows(ids)}
+
+
+def _footprint_rows(entity_ids: list[int]) -> list[LeaderboardRow]:
+    """The leaderboard's reading of each footprint: recomputed, claimed, what was verified."""
+    if not entity_ids:
+        return []
+    return [
+        leaderboard_row(d) for d in with_verification(verified_disclosures_for_entities(entity_ids))
+    ]

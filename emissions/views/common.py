@@ -9,11 +9,17 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from emissions.charts import what_if_svg
+from emissions.charts import what_if_bars, what_if_svg
 from emissions.models import Disclosure
-from emissions.presentation import audit_rows, explained_flags, may_follow_review
+from emissions.presentation import (
+    audit_rows,
+    disclosure_badge,
+    explained_flags,
+    may_follow_review,
+)
 from emissions.selectors import (
     disclosure_comments,
+    disclosure_pending_override,
     disclosure_superseded_by,
     disclosure_versions,
     disclosures_visible_to,
@@ -28,12 +34,21 @@ BUTTON_ORDER = [
     "submit",
     "claim",
     "verify",
+    "confirm_override",
     "request_changes",
     "reject",
+    "override",
+    "decline_override",
     "assign",
     "release",
     "withdraw",
 ]
+# Actions decided in one form with one reason box; the others are buttons of their own.
+DECISION_ACTIONS = frozenset(
+    {"verify", "request_changes", "reject", "override", "confirm_override", "decline_override"}
+)
+# A refused decision the viewer is told about (why not), rather than not shown at all.
+EXPLAINED_REFUSALS = ("verify", "confirm_override")
 
 
 def visible_disclosure_or_404(request: HttpRequest, pk: int) -> Disclosure:
@@ -61,10 +76,18 @@ def safe_next(request: HttpRequest, default: str) -> str:
 
 
 def action_buttons(request: HttpRequest, disclosure: Disclosure) -> list[dict[str, Any]]:
-    """The workflow actions the viewer may take now, with whether each needs a reason."""
-    buttons = []
+    """The workflow actions the viewer may take now, with whether each needs a reason, and
+    the decisions the verdict rule refuses now with the rule's words (`refused`)."""
     available = disclosure_actions_for(request.user, disclosure)
-    for action in sorted(available, key=BUTTON_ORDER.index):
+    refused = {
+        action: why
+        for action, why in DISCLOSURE_WORKFLOW.refusals(
+            request.user, disclosure, disclosure.state
+        ).items()
+        if action in EXPLAINED_REFUSALS
+    }
+    buttons = []
+    for action in sorted([*available, *refused], key=BUTTON_ORDER.index):
         if action == "assign":
             continue  # chairs assign through their own form (it names the reviewer)
         transition = DISCLOSURE_WORKFLOW.transitions[action]
@@ -73,6 +96,8 @@ def action_buttons(request: HttpRequest, disclosure: Disclosure) -> list[dict[st
                 "action": action,
                 "label": transition.label,
                 "needs_reason": transition.reason_required,
+                "decision": action in DECISION_ACTIONS,
+                "refused": refused.get(action, ""),
             }
         )
     return buttons
@@ -91,14 +116,15 @@ def disclosure_context(request: HttpRequest, disclosure: Disclosure) -> dict[str
         else []
     )
     follows = may_follow_review(request.user, disclosure)
+    bars = what_if_bars(recomputed.get("what_if") if recomputed else None)
+    actions = action_buttons(request, disclosure)
     return {
         "disclosure": disclosure,
         "recomputation": recomputation,
         "recomputed": recomputed,
         "flags": explained_flags(recomputation.flags) if recomputation else [],
-        "what_if_chart": what_if_svg(recomputed["what_if"])
-        if recomputed and recomputed.get("what_if")
-        else None,
+        "what_if_bars": bars,
+        "what_if_chart": what_if_svg(bars) if bars else None,
         "audit": audit_rows(disclosure, viewer=request.user),
         "versions": disclosure_versions(disclosure, viewer=request.user),
         "superseded_by": disclosure_superseded_by(disclosure),
@@ -107,5 +133,10 @@ def disclosure_context(request: HttpRequest, disclosure: Disclosure) -> dict[str
         "follows_review": follows,
         "is_owner": disclosure.owner_id == request.user.pk,
         "comments": list(disclosure_comments(disclosure)) if follows else [],
-        "actions": action_buttons(request, disclosure),
+        "actions": actions,
+        "decisions": [button for button in actions if button["decision"]],
+        "badge": disclosure_badge(disclosure),
+        "pending_override": disclosure_pending_override(disclosure)
+        if disclosure.state == "override_pending"
+        else None,
     }

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from emissions.charts import plan_svg
 from emissions.estimator import EstimatorInputError
 from emissions.forms import PlanForm
+from emissions.plan_chart import intensity_curve_svg
 from emissions.planning import plan_training
 
 
@@ -16,7 +20,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     submitted = request.method == "POST" or "accelerator" in request.GET
     data = request.POST if request.method == "POST" else (request.GET if submitted else None)
     form = PlanForm(data, request.FILES or None)
-    result = chart = None
+    result = chart = curve = None
     if submitted and form.is_valid():
         run = {
             "name": "planned run",
@@ -44,4 +48,18 @@ def plan(request: HttpRequest) -> HttpResponse:
                     best_tco2e=result.window["tco2e"],
                     ramp_tco2e=result.ramp["tco2e"] if result.ramp else None,
                 )
-    return render(request, "emissions/plan.html", {"form": form, "plan": result, "chart": chart})
+            if result.series is not None:
+                curve = intensity_curve_svg(
+                    result.series,
+                    window_start=_moment(result.window, "start"),
+                    window_end=_moment(result.window, "end"),
+                )
+    return render(
+        request,
+        "emissions/plan.html",
+        {"form": form, "plan": result, "chart": chart, "curve": curve},
+    )
+
+
+def _moment(window: dict[str, Any] | None, key: str) -> datetime | None:
+    return datetime.fromisoformat(window[key]) if window else None

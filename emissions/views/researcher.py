@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from emissions.charts import Bar, bar_chart_svg
 from emissions.estimator import EstimatorInputError
 from emissions.forms import (
     CommentForm,
@@ -22,6 +23,8 @@ from emissions.forms import (
     RunForm,
     RunFormSet,
     accelerator_names,
+    cloud_region_names,
+    country_options,
 )
 from emissions.models import Disclosure
 from emissions.presentation import may_follow_review
@@ -57,11 +60,30 @@ def _attach_errors(form: DisclosureForm, runs: Any, error: ValidationError) -> N
             if match and int(match.group(1)) < len(runs.forms):
                 run_form = runs.forms[int(match.group(1))]
                 name = match.group(2)
-                run_form.add_error(name if name in run_form.fields else None, message)
+                run_form.add_error(name if name in run_form.fields else None, worded(message))
             elif key in form.fields:
                 form.add_error(key, message)
             else:
                 form.add_error(None, f"{key}: {message}" if key != "__all__" else message)
+
+
+def worded(message: str) -> str:
+    """The estimator's "unknown accelerator 'A100'; did you mean ..." as a sentence."""
+    head, _, tail = message.partition("; ")
+    sentence = head[:1].upper() + head[1:]
+    return f"{sentence}: {tail}" if tail else sentence
+
+
+def _at_field(runs: Any, error: EstimatorInputError) -> str:
+    """Put an estimator refusal at the run field it names; the notice for the preview."""
+    match = RUN_ERROR.match(error.field)
+    if match and int(match.group(1)) < len(runs.forms):
+        run_form = runs.forms[int(match.group(1))]
+        name = match.group(2)
+        if name in run_form.fields:
+            run_form.add_error(name, worded(error.message))
+            return f"Run {int(match.group(1)) + 1}: {worded(error.message)}"
+    return str(error)
 
 
 def _with_extra_run(data: QueryDict) -> QueryDict:
@@ -97,7 +119,7 @@ def _editor(
                         },
                     )
                 except EstimatorInputError as error:
-                    preview_error = str(error)
+                    preview_error = _at_field(runs, error)
             else:
                 saved = _save(request, form, runs, fields, disclosure)
                 if saved is not None:
@@ -121,6 +143,8 @@ def _editor(
             "preview": preview,
             "preview_error": preview_error,
             "accelerators": accelerator_names(),
+            "countries": country_options(),
+            "cloud_regions": cloud_region_names(),
         },
     )
 
@@ -210,8 +234,41 @@ def disclosure_import(request: HttpRequest) -> HttpResponse:
             for warning in result.warnings:
                 messages.warning(request, warning)
             messages.success(request, "Imported as a draft: check the runs and the claim.")
-            return redirect("emissions:edit", pk=result.disclosure.pk)
+            return redirect("emissions:imported", pk=result.disclosure.pk)
     return render(request, "emissions/import.html", {"form": form})
+
+
+SUMMARY_CHART_RUNS = 12
+
+
+@login_required
+def disclosure_imported(request: HttpRequest, pk: int) -> HttpResponse:
+    """What an import brought in, summed up (runs, totals, a chart), before the full form."""
+    disclosure = owned_disclosure_or_404(request, pk)
+    runs = [r for r in disclosure.runs if isinstance(r, dict)]
+    by_energy = sorted(runs, key=lambda r: float(r.get("energy_kwh") or 0), reverse=True)
+    chart = bar_chart_svg(
+        [
+            Bar(str(r.get("name") or f"run {i + 1}"), float(r.get("energy_kwh") or 0), "actual")
+            for i, r in enumerate(by_energy[:SUMMARY_CHART_RUNS])
+        ],
+        title="Energy of each imported run",
+        description="Facility energy of the largest imported runs, in kWh.",
+        unit_format=lambda value: f"{value:.3g} kWh",
+    )
+    places = sorted({str((r.get("location") or {}).get("country") or "") for r in runs} - {""})
+    return render(
+        request,
+        "emissions/import_summary.html",
+        {
+            "disclosure": disclosure,
+            "runs": runs,
+            "hours": sum(float(r.get("hours") or 0) for r in runs),
+            "places": places,
+            "chart": chart if runs else None,
+            "more": max(len(runs) - SUMMARY_CHART_RUNS, 0),
+        },
+    )
 
 
 @login_required

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 
 from emissions.forms import AssignForm, BulkForm, CommentForm, ConflictForm, ReasonForm
 from emissions.models import Disclosure
-from emissions.selectors import disclosures_for_reviewer, review_queue
+from emissions.presentation import warning_count
+from emissions.selectors import (
+    QUEUE_SORTS,
+    disclosures_for_reviewer,
+    overrides_awaiting_confirmation,
+    review_queue,
+    review_queue_for_triage,
+)
 from emissions.services.comments_and_conflicts import disclosure_declare_conflict
 from emissions.services.errors import ConflictDeclarationRefused
 from emissions.services.workflow import (
@@ -41,8 +48,18 @@ def _reviewable_or_404(request: HttpRequest, pk: int) -> Disclosure:
 
 @login_required
 def review_queue_page(request: HttpRequest) -> HttpResponse:
-    _require_reviewer(request)
-    queue = list(review_queue(request.user))
+    if not request.user.has_role(Role.REVIEWER, Role.EDITOR):
+        raise PermissionDenied("The review pages are for reviewers.")
+    sort = request.GET.get("sort", "severity")
+    sort = sort if sort in QUEUE_SORTS else "severity"
+    queue = list(review_queue_for_triage(request.user, sort=sort))
+    for d in queue:
+        d.triage_warnings = warning_count(d.triage_flags)
+    overrides = [
+        d
+        for d in overrides_awaiting_confirmation(request.user)
+        if "confirm_override" in disclosure_actions_for(request.user, d)
+    ]
     is_chair = request.user.has_role(Role.CHAIR)
     bulk_form = BulkForm(queue_ids=[d.pk for d in queue]) if is_chair else None
     return render(
@@ -52,6 +69,9 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
             "open": [d for d in queue if d.assigned_reviewer_id is None],
             "mine": [d for d in queue if d.assigned_reviewer_id == request.user.pk],
             "others": [d for d in queue if d.assigned_reviewer_id not in (None, request.user.pk)],
+            "overrides": overrides,
+            "sort": sort,
+            "is_reviewer": request.user.has_role(Role.REVIEWER),
             "is_chair": is_chair,
             "bulk_form": bulk_form,
         },

@@ -22,7 +22,6 @@ from rest_framework.views import APIView
 from incidents.api.submissions import IsEditor
 from incidents.models import IncidentLinkKind, Report
 from incidents.services.editing import (
-    MAX_ID,
     entities_merge,
     entity_current,
     incident_current_id,
@@ -33,7 +32,8 @@ from incidents.services.editing import (
     report_set_flag,
     report_unlink_incident,
 )
-from registry.api_conventions import ErrorSerializer, registry_exception_handler
+from registry.api_conventions import ErrorSerializer
+from registry.ids import MAX_ID, parse_id
 
 
 def _id(help_text: str) -> serializers.IntegerField:
@@ -116,10 +116,10 @@ def _report_state(report: Report) -> dict[str, Any]:
 
 
 def _path_int(raw: object) -> int:
-    text = str(raw)
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ID:
+    value = parse_id(raw)
+    if value is None:
         raise exceptions.NotFound("No such record.")
-    return int(text)
+    return value
 
 
 class EditorAction(APIView):
@@ -127,9 +127,6 @@ class EditorAction(APIView):
 
     permission_classes = [permissions.IsAuthenticated, IsEditor]
     body: type[serializers.Serializer] = serializers.Serializer
-
-    def get_exception_handler(self) -> Any:
-        return registry_exception_handler
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, DjangoValidationError):

@@ -1,5 +1,10 @@
-"""Filters of the public API (django-filter). Every malformed value is a 400 naming its
-parameter; filters over related rows use `EXISTS` subqueries so results never repeat."""
+"""Filters of the catalog (django-filter). Every malformed value is a 400 naming its
+parameter; filters over related rows use `EXISTS` subqueries so results never repeat.
+
+`IncidentFilterSet` is the one incident filter: the API's incident list and the incident list
+page (`incidents.views.filters`, which maps its query string onto it) both run it, so both
+follow merged entities' old slugs and check taxonomy values against the same visibility rule.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from incidents.api import selectors
 from incidents.models import (
     Classification,
     Entity,
@@ -23,7 +27,16 @@ from incidents.models import (
     ReportKind,
     Taxonomy,
 )
+from incidents.selectors import current_entity_slug
+from incidents.visibility import (
+    PUBLIC,
+    ClassificationAccess,
+    facet_is_visible,
+    has_visible_facet,
+    visible_classifications,
+)
 from registry.api_filters import described, modified_since_filter
+from registry.ids import MAX_ID
 
 ReportIncidents = Report.incidents.through
 FACET_HELP = (
@@ -33,10 +46,15 @@ FACET_HELP = (
 
 
 class FacetField(forms.Field):
-    """Any number of `Namespace:field:value` strings, each naming a public taxonomy field."""
+    """Any number of `Namespace:field:value` strings, each naming a taxonomy field the reader
+    may see (`access`; the public's unless a page says otherwise)."""
 
     widget = forms.MultipleHiddenInput
     max_values = 20
+
+    def __init__(self, *, access: ClassificationAccess = PUBLIC, **kwargs: Any) -> None:
+        self.access = access
+        super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> list[str]:
         if not value:
@@ -51,14 +69,10 @@ class FacetField(forms.Field):
         for facet in value:
             self._validate_facet(facet)
 
-    @staticmethod
-    def _validate_facet(facet: str) -> None:
+    def _validate_facet(self, facet: str) -> None:
         if "\x00" in facet:
             raise forms.ValidationError("Null characters are not allowed.")
-        namespace, _, rest = facet.partition(":")
-        fields = selectors.public_field_names(namespace=namespace) if rest else []
-        # Field names may contain colons, so match a known field as a prefix of the rest.
-        if not any(rest.startswith(f"{name}:") and len(rest) > len(name) + 1 for name in fields):
+        if not facet_is_visible(facet, self.access):
             raise forms.ValidationError(
                 "%(facet)r is not `Namespace:field:value` for a public taxonomy field.",
                 params={"facet": facet},
@@ -67,24 +81,28 @@ class FacetField(forms.Field):
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}, "description": FACET_HELP})
 class FacetFilter(django_filters.Filter):
-    """Keeps rows matching every given facet; `match(facet)` builds the condition for one."""
+    """Keeps rows matching every given facet; `match(facet, access)` builds the condition for
+    one."""
 
     field_class = FacetField
 
-    def __init__(self, *, match: Callable[[str], Q | Exists], **kwargs: Any) -> None:
+    def __init__(
+        self, *, match: Callable[[str, ClassificationAccess], Q | Exists], **kwargs: Any
+    ) -> None:
         self.match = match
         kwargs.setdefault("help_text", FACET_HELP)
         super().__init__(**kwargs)
 
     def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        access = self.extra.get("access", PUBLIC)
         for facet in value or []:
-            qs = qs.filter(self.match(facet))
+            qs = qs.filter(self.match(facet, access))
         return qs
 
 
 class IdField(forms.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -95,7 +113,7 @@ class IdFilter(django_filters.Filter):
 
 
 def id_filter(**kwargs: Any) -> IdFilter:
-    return described(IdFilter, {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, **kwargs)
+    return described(IdFilter, {"type": "integer", "minimum": 1, "maximum": MAX_ID}, **kwargs)
 
 
 def _ordering_filter(choices: list[tuple[str, str]]) -> django_filters.ChoiceFilter:
@@ -106,13 +124,25 @@ def _ordering_filter(choices: list[tuple[str, str]]) -> django_filters.ChoiceFil
 
 
 class RegistryFilterSet(django_filters.FilterSet):
+    """`access`: which taxonomy values the reader may filter by (the public's by default; the
+    API always reads as the public)."""
+
+    def __init__(self, *args: Any, access: ClassificationAccess = PUBLIC, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            if isinstance(filter_, FacetFilter):
+                filter_.extra["access"] = access
+                filter_.__dict__.pop("_field", None)  # a field built for another reader
+
     def keep_queryset(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         return queryset
 
 
 def _incident_entity(role: str | None, help_text: str) -> django_filters.CharFilter:
     def filter_method(queryset: QuerySet, name: str, value: str) -> QuerySet:
-        links = IncidentEntity.objects.filter(incident=OuterRef("pk"), entity__slug=value)
+        links = IncidentEntity.objects.filter(
+            incident=OuterRef("pk"), entity__slug=current_entity_slug(value)
+        )
         if role:
             links = links.filter(role=role)
         return queryset.filter(Exists(links))
@@ -136,7 +166,9 @@ class IncidentFilterSet(RegistryFilterSet):
         EntityRole.IMPLICATED_SYSTEM, "Entity slug: implicated AI system."
     )
     classification = FacetFilter(
-        match=lambda facet: selectors.has_visible_facet(subject="incident", facet=facet)
+        match=lambda facet, access: has_visible_facet(
+            subject="incident", facet=facet, access=access
+        )
     )
     language = django_filters.CharFilter(
         method="has_report_with", help_text="Has a report in this language (ISO code)."
@@ -168,15 +200,17 @@ class IncidentFilterSet(RegistryFilterSet):
         return queryset.filter(Exists(links))
 
 
-def report_has_facet(facet: str) -> Q:
+def report_has_facet(facet: str, access: ClassificationAccess) -> Q:
     """A report matches a taxonomy value through its own classification or an incident's."""
     incident_match = ReportIncidents.objects.filter(
         report=OuterRef("pk"),
-        incident__classifications__in=selectors.visible_classifications().filter(
+        incident__classifications__in=visible_classifications(access).filter(
             facets__contains=[facet]
         ),
     )
-    return Q(selectors.has_visible_facet(subject="report", facet=facet)) | Q(Exists(incident_match))
+    return Q(has_visible_facet(subject="report", facet=facet, access=access)) | Q(
+        Exists(incident_match)
+    )
 
 
 class ReportFilterSet(RegistryFilterSet):
@@ -210,7 +244,7 @@ class ReportFilterSet(RegistryFilterSet):
     source_domain = django_filters.CharFilter(help_text="Source domain, e.g. nytimes.com.")
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, help_text="Report kind.")
     flagged = django_filters.BooleanFilter(help_text="Flagged for review by editors.")
-    classification = FacetFilter(match=lambda facet: report_has_facet(facet))
+    classification = FacetFilter(match=report_has_facet)
     fields = django_filters.ChoiceFilter(
         choices=[("text", "text")],
         method="keep_queryset",
@@ -237,7 +271,7 @@ class ReportFilterSet(RegistryFilterSet):
     def names_entity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         links = ReportIncidents.objects.filter(
             report=OuterRef("pk"),
-            incident__entity_links__entity__slug=value,
+            incident__entity_links__entity__slug=current_entity_slug(value),
         )
         return queryset.filter(Exists(links))
 
@@ -270,7 +304,7 @@ class ClassificationFilterSet(RegistryFilterSet):
     )
     incident = id_filter(field_name="incident_id", help_text="Classification of this incident id.")
     report = id_filter(field_name="report_id", help_text="Classification of this report number.")
-    facet = FacetFilter(match=lambda facet: Q(facets__contains=[facet]))
+    facet = FacetFilter(match=lambda facet, access: Q(facets__contains=[facet]))
     modified_since = modified_since_filter()
     ordering = _ordering_filter([("id", "id")])
 

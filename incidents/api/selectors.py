@@ -2,8 +2,8 @@
 
 Each list selector annotates the related data an API row needs (entity links, report numbers,
 classification values) as arrays or JSON computed by PostgreSQL, so a page of 5 rows and a
-page of 200 rows cost the same single query. Only published classifications of public
-taxonomies, and only public fields, are ever visible here.
+page of 200 rows cost the same single query. What is visible is what `incidents.visibility`
+shows the public: published classifications of public taxonomies, public fields only.
 """
 
 from __future__ import annotations
@@ -11,14 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import (
-    DateField,
-    Exists,
-    JSONField,
-    OuterRef,
-    QuerySet,
-    Value,
-)
+from django.db.models import DateField, JSONField, OuterRef, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject
 
@@ -29,9 +22,15 @@ from incidents.models import (
     IncidentEntity,
     Report,
     Taxonomy,
-    TaxonomyField,
 )
 from incidents.normalise import normalise_url
+from incidents.visibility import (
+    public_classification_sql,
+    public_field_sql,
+    visible_classifications,
+    visible_fields,
+    visible_taxonomies,
+)
 
 # The earliest date PostgreSQL accepts for a `date`: it sorts undated records last in
 # descending order and gives cursor pagination a non-null position for every row.
@@ -50,24 +49,25 @@ SELECT coalesce(json_agg(json_build_object(
                             '{{}}'::json)
             FROM incidents_classificationvalue v
             JOIN incidents_taxonomyfield f ON f.id = v.field_id
-            WHERE v.classification_id = c.id AND f.public
+            WHERE v.classification_id = c.id AND {public_field}
         )
     ) ORDER BY t.weight, t.namespace), '[]'::json)::text
 FROM incidents_classification c
 JOIN incidents_taxonomy t ON t.id = c.taxonomy_id
-WHERE c.{column} = {outer_table}.{outer_key} AND c.publish AND t.public
+WHERE c.{column} = {outer_table}.{outer_key} AND {public_classification}
 """
 
 
 def _classifications_of(*, column: str, outer_table: str, outer_key: str) -> RawSQL:
-    sql = _CLASSIFICATIONS_SQL.format(column=column, outer_table=outer_table, outer_key=outer_key)
+    sql = _CLASSIFICATIONS_SQL.format(
+        column=column,
+        outer_table=outer_table,
+        outer_key=outer_key,
+        public_field=public_field_sql("f"),
+        public_classification=public_classification_sql("c", taxonomy_alias="t"),
+    )
     # Only constant identifiers from this module are formatted in; no user input.
     return RawSQL(sql, [], output_field=JSONField())  # noqa: S611
-
-
-def visible_classifications() -> QuerySet[Classification]:
-    """Classifications the public may see: published, in a public taxonomy."""
-    return Classification.objects.filter(publish=True, taxonomy__public=True)
 
 
 def incidents_for_api() -> QuerySet[Incident]:
@@ -132,14 +132,16 @@ def entities_for_api() -> QuerySet[Entity]:
 
 def classifications_for_api() -> QuerySet[Classification]:
     """Visible classifications with `namespace` and `value_map` (public fields only)."""
-    value_map = RawSQL(
-        """
+    # The visibility condition is a constant of `incidents.visibility`; no user input.
+    value_map = RawSQL(  # noqa: S611
+        f"""
         SELECT coalesce(json_object_agg(f.short_name, v.value ORDER BY f.weight, f.id),
-                        '{}'::json)::text
+                        '{{}}'::json)::text
         FROM incidents_classificationvalue v
         JOIN incidents_taxonomyfield f ON f.id = v.field_id
-        WHERE v.classification_id = "incidents_classification"."id" AND f.public
-        """,
+        WHERE v.classification_id = "incidents_classification"."id"
+          AND {public_field_sql("f")}
+        """,  # noqa: S608
         [],
         output_field=JSONField(),
     )
@@ -163,7 +165,8 @@ def classifications_for_api() -> QuerySet[Classification]:
 def taxonomies_for_api() -> QuerySet[Taxonomy]:
     """Public taxonomies with `field_rows`: their public fields in display order."""
     field_rows = ArraySubquery(
-        TaxonomyField.objects.filter(taxonomy=OuterRef("pk"), public=True)
+        visible_fields()
+        .filter(taxonomy=OuterRef("pk"))
         .order_by("weight", "id")
         .values(
             row=JSONObject(
@@ -179,29 +182,7 @@ def taxonomies_for_api() -> QuerySet[Taxonomy]:
             )
         )
     )
-    return (
-        Taxonomy.objects.filter(public=True).annotate(field_rows=field_rows).order_by("namespace")
-    )
-
-
-def public_taxonomy_field(*, namespace: str, field_name: str) -> TaxonomyField | None:
-    """The public field `field_name` of the public taxonomy `namespace`, if there is one."""
-    return (
-        TaxonomyField.objects.filter(
-            taxonomy__namespace=namespace, taxonomy__public=True, short_name=field_name, public=True
-        )
-        .select_related("taxonomy")
-        .first()
-    )
-
-
-def public_field_names(*, namespace: str) -> list[str]:
-    """Short names of the public fields of a public taxonomy (empty if there is none)."""
-    return list(
-        TaxonomyField.objects.filter(
-            taxonomy__namespace=namespace, taxonomy__public=True, public=True
-        ).values_list("short_name", flat=True)
-    )
+    return visible_taxonomies().annotate(field_rows=field_rows).order_by("namespace")
 
 
 def reports_matching_url(*, url: str) -> QuerySet[Report]:
@@ -210,12 +191,4 @@ def reports_matching_url(*, url: str) -> QuerySet[Report]:
         reports_for_api(with_text=False)
         .filter(url_normalised=normalise_url(url))
         .order_by("number")
-    )
-
-
-def has_visible_facet(*, subject: str, facet: str) -> Exists:
-    """An `Exists` test for an incident or report queryset (`subject` is "incident" or
-    "report"): the row has a visible classification carrying this `Namespace:field:value`."""
-    return Exists(
-        visible_classifications().filter(**{subject: OuterRef("pk")}, facets__contains=[facet])
     )

@@ -33,7 +33,6 @@ from incidents.services.duplicates import (
     duplicates_for_submission,
 )
 from incidents.services.submission_input import (
-    MAX_INCIDENT_ID,
     SubmissionData,
     submission_validate,
     text_storable,
@@ -57,7 +56,8 @@ from incidents.services.submissions import (
     submission_unclaim,
     submissions_bulk,
 )
-from registry.api_conventions import ErrorSerializer, registry_exception_handler
+from registry.api_conventions import ErrorSerializer
+from registry.ids import MAX_ID
 from registry.workflow import TransitionNotAllowed
 
 ACCEPT_AS = {
@@ -124,7 +124,7 @@ class SubmissionInputSerializer(serializers.Serializer):
     language = serializers.CharField(required=False, default="en", help_text="ISO code.")
     image_url = _text()
     incident_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_INCIDENT_ID),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=200,
         help_text="Existing incidents the report belongs to.",
@@ -259,7 +259,7 @@ class AcceptSerializer(serializers.Serializer):
         choices=list(ACCEPT_AS), help_text="new_incident, existing_incidents or issue."
     )
     incident_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_INCIDENT_ID),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=200,
         help_text="For existing_incidents; default: those the submitter named.",
@@ -273,7 +273,7 @@ class RejectSerializer(serializers.Serializer):
 
 class BulkSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         min_length=1,
         max_length=500,
     )
@@ -358,9 +358,6 @@ class SubmissionViewSet(
     # Any segment matches, so `/submissions/abc/` is a JSON 404 rather than an HTML page.
     lookup_value_regex = "[^/]+"
     filter_backends: list = []
-
-    def get_exception_handler(self) -> Any:
-        return registry_exception_handler
 
     def get_permissions(self) -> list[permissions.BasePermission]:
         if self.action in ("create", "duplicates"):
@@ -502,7 +499,7 @@ class SubmissionViewSet(
             reason=body.validated_data.get("reason", ""),
         )
         return Response(
-            {"done": outcome.done, "skipped": {str(k): v for k, v in outcome.skipped.items()}}
+            {"done": outcome.done, "skipped": {str(k): v for k, v in outcome.refused.items()}}
         )
 
     @extend_schema(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from incidents.services.editing import MAX_ID
+from registry.ids import MAX_ID
 
 LINK_CHOICES = [("similar", "Similar"), ("dissimilar", "Dissimilar"), ("remove", "Remove the link")]
 

@@ -13,11 +13,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from incidents.services.submission_input import (
-    MAX_INCIDENT_ID,
     SubmissionData,
     submission_validate,
 )
 from incidents.services.submissions import ACCEPT_ACTIONS, BULK_ACTIONS
+from registry.ids import parse_id
 
 # The honeypot's name looks worth filling to a bot; people never see it (CSS class).
 HONEYPOT_FIELD = "homepage"
@@ -37,9 +37,10 @@ def parse_incident_ids(text: str) -> list[int]:
     for part in re.split(r"[\s,;]+", text.strip()):
         if not part:
             continue
-        if not part.isdigit() or not 1 <= int(part) <= MAX_INCIDENT_ID:
+        incident_id = parse_id(part)
+        if incident_id is None:
             raise ValidationError(f"'{part[:20]}' is not an incident id (use numbers like 12, 40).")
-        ids.append(int(part))
+        ids.append(incident_id)
     return ids
 
 

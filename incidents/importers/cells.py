@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from incidents.models import DatePrecision
+from registry.spreadsheet import undefuse_text
 
 OBJECT_ID = re.compile(r"^ObjectId\(([0-9a-fA-F]{24})\)$")
 LIST_SEPARATOR = ", "
@@ -22,15 +23,10 @@ class CellError(ValueError):
     pass
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
 def clean_text(value: str) -> str:
     """PostgreSQL text cannot hold NUL characters; everything else is kept as written, except
-    the quote our own snapshots put before a formula-like cell (`formula_quoted`)."""
-    if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
-        value = value[1:]
-    return value.replace("\x00", "")
+    the quote our own snapshots put before a formula-like cell (`undefuse_text`)."""
+    return undefuse_text(value).replace("\x00", "")
 
 
 def parse_object_id(cell: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from incidents.importers.cells import parse_flag, parse_int
 from incidents.importers.writes import Provenance
 from incidents.models import DisplayType, Taxonomy, TaxonomyField
+from registry.spreadsheet import undefuse_text
 
 MIT_RISK_DOMAINS = (
     "1. Discrimination and Toxicity",
@@ -190,8 +191,9 @@ def split_list_cell(cell: str, *, field_name: str) -> list[str]:
 
 
 def parse_classification_cell(taxonomy_field: TaxonomyField, cell: str) -> object:
-    """The value of one cell for this field (before the service checks it), or None."""
-    text = cell.strip()
+    """The value of one cell for this field (before the service checks it), or None; the
+    apostrophe our snapshots put before a formula-like cell is taken off."""
+    text = undefuse_text(cell).strip()
     if not text:
         return None
     display = taxonomy_field.display_type

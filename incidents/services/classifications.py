@@ -30,6 +30,7 @@ from incidents.models import (
     Taxonomy,
     TaxonomyField,
 )
+from incidents.visibility import field_is_public
 from registry.models import User
 from registry.workflow import audit
 
@@ -182,7 +183,7 @@ def classification_facets_of(
             name: value
             for name, value in values.items()
             if name in fields
-            and fields[name].public
+            and field_is_public(fields[name])
             and fields[name].display_type in FACET_DISPLAY_TYPES
         },
     )

@@ -27,11 +27,11 @@ from incidents.models import (
     ReportKind,
 )
 from incidents.models.submissions import Submission
+from registry.ids import MAX_ID
 from registry.models import Role, User
 from registry.workflow import audit
 
 REASON_MAX = 2_000
-MAX_ID = 2**31 - 1
 
 Through = Report.incidents.through
 SubmissionIncidents = Submission.resulting_incidents.through

@@ -13,6 +13,7 @@ from django.core.validators import URLValidator, validate_email
 from django.utils import timezone
 
 from incidents.models import Incident, IncidentRedirect
+from registry.ids import MAX_ID
 
 TITLE_MIN, TITLE_MAX = 6, 500
 TEXT_MIN, TEXT_MAX = 80, 50_000
@@ -23,7 +24,6 @@ MAX_ENTITIES_PER_ROLE = 50
 DESCRIPTION_MAX = 10_000
 REASON_MAX = 2_000
 MAX_INCIDENT_IDS = 20
-MAX_INCIDENT_ID = 2**31 - 1
 URL_MAX = 2000
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _url_validator = URLValidator(schemes=["http", "https"])
@@ -202,7 +202,7 @@ def _check_incident_ids(data: SubmissionData, error: Callable[[str, str], None])
     if len(data.incident_ids) > MAX_INCIDENT_IDS:
         error("incident_ids", f"At most {MAX_INCIDENT_IDS} incidents.")
         return
-    bad = [i for i in data.incident_ids if not 1 <= i <= MAX_INCIDENT_ID]
+    bad = [i for i in data.incident_ids if not 1 <= i <= MAX_ID]
     if bad:
         error("incident_ids", f"Not an incident id: {', '.join(map(str, bad))}.")
         return

@@ -14,7 +14,8 @@ from incidents.models import Entity, EntityRole, Incident, IncidentEntity, Repor
 from incidents.models.submissions import Submission
 from incidents.normalise import normalise_url, source_domain
 from incidents.services.duplicates import entity_find
-from incidents.services.submission_input import MAX_INCIDENT_ID, TITLE_MAX, incident_ids_resolve
+from incidents.services.submission_input import TITLE_MAX, incident_ids_resolve
+from registry.ids import MAX_ID
 from registry.models import User
 
 
@@ -27,7 +28,7 @@ def submission_publish(
         wanted = submission.incident_ids if incident_ids is None else incident_ids
         if not wanted:
             raise ValidationError({"incident_ids": ["Name at least one incident to add it to."]})
-        if any(not 1 <= i <= MAX_INCIDENT_ID for i in wanted):
+        if any(not 1 <= i <= MAX_ID for i in wanted):
             raise ValidationError({"incident_ids": ["Incident ids are positive whole numbers."]})
         resolved = incident_ids_resolve(wanted)
         missing = sorted(set(wanted) - set(resolved))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +31,7 @@ from incidents.services.submission_input import (
 from incidents.services.submission_publish import submission_publish
 from registry.models import Role, User
 from registry.workflow import (
+    BulkOutcome,
     Transition,
     TransitionNotAllowed,
     TransitionTable,
@@ -415,12 +416,6 @@ def _jsonable(value: object) -> object:
     return value
 
 
-@dataclass
-class BulkOutcome:
-    done: list[int] = field(default_factory=list)
-    skipped: dict[int, str] = field(default_factory=dict)
-
-
 BULK_ACTIONS = ("claim", "reject")
 
 
@@ -428,7 +423,7 @@ def submissions_bulk(
     *, submission_ids: Iterable[int], action: str, actor: User, reason: str = ""
 ) -> BulkOutcome:
     """Claim or reject many submissions at once (spam floods). Each one is its own audited
-    transition; those that cannot take the action are skipped with the reason why."""
+    transition; those that cannot take the action are refused with the reason why."""
     if action not in BULK_ACTIONS:
         raise ValidationError({"action": [f"Bulk actions are {', '.join(BULK_ACTIONS)}."]})
     if not is_editor(actor):
@@ -440,7 +435,7 @@ def submissions_bulk(
     existing = set(Submission.objects.filter(pk__in=ids).values_list("pk", flat=True))
     for submission_id in ids:
         if submission_id not in existing:
-            outcome.skipped[submission_id] = "No such submission."
+            outcome.refused[submission_id] = "No such submission."
             continue
         try:
             if action == "claim":
@@ -448,7 +443,7 @@ def submissions_bulk(
             else:
                 submission_reject(submission_id=submission_id, actor=actor, reason=reason)
         except TransitionNotAllowed as refused:
-            outcome.skipped[submission_id] = str(refused)
+            outcome.refused[submission_id] = str(refused)
         else:
             outcome.done.append(submission_id)
     return outcome

@@ -1,4 +1,5 @@
-"""The incident list's GET filters: parse the query string into `IncidentFilters`."""
+"""The incident list's GET filters: parse the page's query string into `IncidentFilters`,
+which the list runs through the API's `IncidentFilterSet` (one filter for page and API)."""
 
 from __future__ import annotations
 

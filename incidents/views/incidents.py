@@ -6,7 +6,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from incidents.api.filters import IncidentFilterSet
 from incidents.citations import citation_bibtex, citation_text
+from incidents.models import Incident
 from incidents.selectors import (
     incident_detail as select_incident_detail,
 )
@@ -17,6 +19,7 @@ from incidents.selectors import (
     incidents_list,
 )
 from incidents.views.filters import IncidentFilterForm
+from incidents.visibility import classification_access
 from registry.models import Role
 
 INCIDENTS_PER_PAGE = 25
@@ -25,7 +28,14 @@ INCIDENTS_PER_PAGE = 25
 def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None, years=incident_years())
     filters = form.filters()
-    paginator = Paginator(incidents_list(filters=filters, viewer=request.user), INCIDENTS_PER_PAGE)
+    filterset = IncidentFilterSet(
+        data=filters.filterset_data(),
+        queryset=Incident.objects.all(),
+        access=classification_access(request.user),
+    )
+    # A value the filter refuses (a taxonomy field this visitor may not see) matches nothing.
+    filtered = filterset.qs if filterset.is_valid() else Incident.objects.none()
+    paginator = Paginator(incidents_list(filtered=filtered, sort=filters.sort), INCIDENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

@@ -386,7 +386,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         return back
     verb = "claimed" if form.cleaned_data["action"] == "claim" else "rejected"
     messages.success(request, f"{len(outcome.done)} submission(s) {verb}.")
-    for submission_id, why in sorted(outcome.skipped.items()):
+    for submission_id, why in sorted(outcome.refused.items()):
         messages.warning(request, f"Skipped {submission_id}: {why}")
     return back
 

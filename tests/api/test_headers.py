@@ -29,7 +29,8 @@ def test_it_counts_down_the_rate_limit_in_headers(api, three_per_minute):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/incidents/", "/api/v1/datasets/", "/api/v1/merged/incidents/"]
+    "path",
+    ["/api/v1/incidents/", "/api/v1/datasets/", "/api/v1/merged/incidents/", "/api/v1/search/"],
 )
 def test_it_answers_429_in_the_error_format(api, three_per_minute, path):
     for _ in range(3):

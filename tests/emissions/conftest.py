@@ -55,6 +55,12 @@ PATHS: dict[str, list[tuple[str, str, str]]] = {
         ("reject", "reviewer", "The runs are not the model's."),
     ],
     "withdrawn": [("submit", "researcher", ""), ("withdraw", "researcher", "")],
+    # Needs a claim the recomputation does not bear out (e.g. claim_tco2e=70.0).
+    "override_pending": [
+        ("submit", "researcher", ""),
+        ("claim", "reviewer", ""),
+        ("override", "reviewer", "The meter logs cover a second cluster."),
+    ],
 }
 
 

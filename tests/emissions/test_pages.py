@@ -1,14 +1,17 @@
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from emissions.models import Disclosure
+from emissions.models import Disclosure, Recomputation
 from incidents.models import EntityRole, IncidentEntity
 from tests.emissions.conftest import make_disclosure
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.incidents import EntityFactory, IncidentFactory
 from tests.paths import CODECARBON_SAMPLE
+
+CODECARBON_V1 = Path(__file__).parent / "estimator" / "data" / "codecarbon_v1.csv"
 
 
 def form_data(**overrides):
@@ -90,7 +93,28 @@ def test_it_shows_the_estimators_error_next_to_the_run_field(as_researcher):
     response = as_researcher.post("/disclosures/new/", data)
     run_errors = response.context["runs"].forms[0].errors
     assert list(run_errors) == ["country"]
-    assert "unknown country 'ATLANTIS'" in run_errors["country"][0]
+    assert run_errors["country"][0].startswith("Unknown country 'ATLANTIS': ")
+
+
+def test_it_words_an_unknown_accelerator_at_its_field_with_suggestions(as_researcher):
+    data = form_data(
+        preview="1",
+        **{"runs-0-accelerator": "A100", "runs-0-power_w": "", "runs-0-power_basis": ""},
+    )
+    del data["save"]
+    response = as_researcher.post("/disclosures/new/", data)
+    (message,) = response.context["runs"].forms[0].errors["accelerator"]
+    assert message.startswith("Unknown accelerator 'A100': did you mean ")
+    assert "'A100-40GB'" in message and "'A100-80GB'" in message
+    assert response.context["preview_error"] == f"Run 1: {message}"
+
+
+def test_the_form_marks_what_submitting_requires_and_offers_catalog_lists(as_researcher):
+    page = as_researcher.get("/disclosures/new/").content.decode()
+    claim = page[page.index('for="id_claim_tco2e"') :][:120]
+    assert 'class="required"' in claim
+    assert '<datalist id="countries">' in page and '<option value="FRA">France</option>' in page
+    assert 'list="countries"' in page and 'list="cloud-regions"' in page
 
 
 def test_it_saves_and_submits_in_one_go(as_researcher, django_capture_on_commit_callbacks):
@@ -133,9 +157,24 @@ def test_it_imports_a_codecarbon_file_into_a_draft(as_researcher):
     )
     disclosure = Disclosure.objects.get()
     assert (response["Location"], disclosure.tool_name) == (
-        f"/disclosures/{disclosure.pk}/edit/",
+        f"/disclosures/{disclosure.pk}/imported/",
         "CodeCarbon",
     )
+
+
+def test_the_import_shows_a_summary_and_names_the_model_after_the_project(as_researcher):
+    upload = SimpleUploadedFile("emissions.csv", CODECARBON_V1.read_bytes())
+    response = as_researcher.post(
+        "/disclosures/import/", {"kind": "codecarbon", "file": upload}, follow=True
+    )
+    disclosure = Disclosure.objects.get()
+    page = response.content.decode()
+    assert disclosure.model_name == "resnet-sweep"
+    assert "<dt>Runs</dt><dd>2</dd>" in page  # the third row has no positive energy
+    assert "<dd>0.329 kWh</dd>" in page  # rounded, not 0.3285
+    assert "<dd>0.125 kg CO2e</dd>" in page
+    assert page.count('class="chart-bar chart-bar-actual"') == 2
+    assert f'href="/disclosures/{disclosure.pk}/edit/"' in page
 
 
 def test_it_refuses_an_oversized_upload(as_researcher):
@@ -185,6 +224,9 @@ def test_it_fills_the_incident_pages_footprint_slot(client, world):
     content = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert "Training footprints of the AI systems involved" in content
     assert f'href="/disclosures/{verified.pk}/"' in content
+    # The leaderboard's reading: recomputed first, the claim beside it, what was verified.
+    assert "<strong>46.5 t</strong> CO2e as recomputed (claimed 46.7 t, +0%)" in content
+    assert "✓ Verified: consistent" in content
 
 
 def test_it_sorts_the_leaderboard_by_organisation(client, world):
@@ -195,9 +237,19 @@ def test_it_sorts_the_leaderboard_by_organisation(client, world):
 
 
 def test_it_draws_the_leaderboard_chart(client, world):
-    DisclosureFactory(state="verified", model_name="GPT-3", claim_tco2e=552.1)
+    gpt3 = DisclosureFactory(state="verified", model_name="GPT-3", claim_tco2e=552.1)
+    Recomputation.objects.create(
+        disclosure=gpt3,
+        input_hash=gpt3.input_hash,
+        catalog_version="test",
+        verdict="consistent",
+        gross_tco2e=552.1,
+    )
+    DisclosureFactory(state="verified", model_name="Tiny", claim_tco2e=0.004)
     content = client.get("/disclosures/").content.decode()
-    assert 'class="chart-bar chart-bar-actual"' in content and "552 t" in content
+    assert 'class="chart-bar chart-bar-actual"' in content and "recomputed 552 t" in content
+    # A log axis: the 4 kg claim is a visible tick, not a hairline next to 552 t.
+    assert ": claimed 4 kg</title>" in content and ">1 kg</text>" in content
 
 
 def test_it_shows_the_reviewer_every_flag_explained(client, world):

@@ -7,6 +7,7 @@ anonymous visitors on unverified ones); 403 where it is visible but the action i
 
 import pytest
 
+from emissions.models import Disclosure
 from tests.emissions.conftest import make_disclosure
 
 ROLES = ["anonymous", "researcher", "other_researcher", "reviewer", "conflicted_reviewer", "chair"]
@@ -56,7 +57,17 @@ PAGE_CASES = {
     "comment": ("post", "/disclosures/{pk}/comment/", "submitted", {"body": "Which PUE?"}),
     "amend": ("post", "/disclosures/{pk}/amend/", "verified", {}),
     "bulk": ("post", "/disclosures/review/bulk/", "in_review", {"action": "verify"}),
+    # An over-claim (major discrepancy): verify is refused, an override is the way.
+    "override": ("post", "/disclosures/{pk}/act/override/", "in_review", {"reason": "Metered."}),
+    "confirm_override": ("post", "/disclosures/{pk}/act/confirm_override/", "override_pending", {}),
+    "decline_override": (
+        "post",
+        "/disclosures/{pk}/act/decline_override/",
+        "override_pending",
+        {"reason": "Ask for the logs."},
+    ),
 }
+OVER_CLAIMED = {"override", "confirm_override", "decline_override"}
 PAGE_EXPECTED = {
     # anonymous, researcher, other_researcher, reviewer, conflicted_reviewer, chair
     "leaderboard": (200, 200, 200, 200, 200, 200),
@@ -79,6 +90,10 @@ PAGE_EXPECTED = {
     "comment": (LOGIN, DONE, 404, DONE, 404, DONE),
     "amend": (LOGIN, DONE, 404, 404, 404, 404),
     "bulk": (LOGIN, 403, 403, 403, 403, DONE),
+    "override": (LOGIN, 403, 404, DONE, 404, DONE),
+    # The reviewer who overrode may not confirm; a chair (or an editor) does.
+    "confirm_override": (LOGIN, 403, 404, 403, 404, DONE),
+    "decline_override": (LOGIN, 403, 404, 403, 404, DONE),
 }
 
 
@@ -88,7 +103,8 @@ PAGE_EXPECTED = {
 )
 def test_it_guards_every_page(client, world, case, role, expected):
     method, url, state, body = PAGE_CASES[case]
-    disclosure = make_disclosure(world, state) if state else None
+    over_claim = {"claim_tco2e": 70.0} if case in OVER_CLAIMED else {}
+    disclosure = make_disclosure(world, state, **over_claim) if state else None
     if case == "bulk":
         body = {**body, "disclosures": [disclosure.pk], "reason": "Agrees."}
     url = url.format(pk=disclosure.pk if disclosure else 0)
@@ -101,8 +117,20 @@ def test_it_guards_every_page(client, world, case, role, expected):
     elif expected == DONE:
         assert response.status_code == 302
         assert not response["Location"].startswith("/accounts/login/")
+        if case in OVER_CLAIMED:
+            disclosure.refresh_from_db()
+            assert (
+                disclosure.state
+                == {
+                    "override": "override_pending",
+                    "confirm_override": "verified",
+                    "decline_override": "in_review",
+                }[case]
+            )
     else:
         assert response.status_code == expected
+    if case in OVER_CLAIMED and expected != DONE:
+        assert Disclosure.objects.get(pk=disclosure.pk).state == state
 
 
 API_CASES = {

@@ -1,11 +1,15 @@
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from emissions.models import Disclosure, ReviewConflict
+from emissions.models import Disclosure, Recomputation, ReviewConflict
 from emissions.selectors import (
+    LeaderboardFilters,
     disclosures_for_reviewer,
     disclosures_leaderboard,
     disclosures_visible_to,
+    leaderboard_filter_choices,
     review_queue,
     verified_disclosures_for_entities,
 )
@@ -106,11 +110,56 @@ def test_it_lists_only_awaiting_disclosures_in_the_queue(world, every_state):
     assert sorted(d.state for d in review_queue(world.reviewer)) == ["in_review", "submitted"]
 
 
-def test_it_sorts_the_leaderboard_by_tco2e_largest_first(world):
-    small = DisclosureFactory(state="verified", claim_tco2e=3.2)
-    large = DisclosureFactory(state="verified", claim_tco2e=552.1)
-    DisclosureFactory(state="submitted", claim_tco2e=1000.0)
-    assert list(disclosures_leaderboard(sort="tco2e")) == [large, small]
+def _recomputed(disclosure, gross_tco2e, verdict="consistent"):
+    Recomputation.objects.create(
+        disclosure=disclosure,
+        input_hash=disclosure.input_hash,
+        catalog_version="test",
+        verdict=verdict,
+        gross_tco2e=gross_tco2e,
+    )
+    return disclosure
+
+
+def test_it_ranks_the_leaderboard_by_the_recomputed_figure_not_the_claim(world):
+    over_claimed = _recomputed(DisclosureFactory(state="verified", claim_tco2e=500.0), 5.0)
+    modest = _recomputed(DisclosureFactory(state="verified", claim_tco2e=10.0), 50.0)
+    _recomputed(DisclosureFactory(state="submitted", claim_tco2e=1000.0), 1000.0)
+    assert list(disclosures_leaderboard(sort="tco2e")) == [modest, over_claimed]
+    assert list(disclosures_leaderboard(sort="claimed")) == [over_claimed, modest]
+
+
+def test_it_filters_the_leaderboard_by_hardware_region_year_and_verdict(world):
+    tpu = _recomputed(
+        DisclosureFactory(
+            state="verified",
+            runs=[{"accelerator": "TPU v3", "location": {"country": "USA"}}],
+            decided_at=datetime(2025, 3, 1, tzinfo=UTC),
+        ),
+        5.0,
+    )
+    gpu = _recomputed(
+        DisclosureFactory(
+            state="verified",
+            runs=[{"accelerator": "A100-40GB", "location": {"country": "FRA"}}],
+            decided_at=datetime(2026, 3, 1, tzinfo=UTC),
+        ),
+        50.0,
+        verdict="minor_discrepancy",
+    )
+
+    def board(**filters):
+        return list(disclosures_leaderboard(filters=LeaderboardFilters(**filters)))
+
+    assert board(hardware="TPU v3") == [tpu]
+    assert board(region="FRA") == [gpu]
+    assert board(year=2025) == [tpu]
+    assert board(verdict="minor_discrepancy") == [gpu]
+    assert leaderboard_filter_choices() == {
+        "hardware": ["A100-40GB", "TPU v3"],
+        "regions": ["FRA", "USA"],
+        "years": [2026, 2025],
+    }
 
 
 def test_it_falls_back_to_the_default_sort_for_an_unknown_one(world):

@@ -35,7 +35,7 @@ def test_it_has_exactly_the_documented_transition_table():
     assert table == {
         "submit": (["changes_requested", "draft"], "submitted", False),
         "withdraw": (
-            ["changes_requested", "draft", "in_review", "submitted"],
+            ["changes_requested", "draft", "in_review", "override_pending", "submitted"],
             "withdrawn",
             False,
         ),
@@ -45,6 +45,9 @@ def test_it_has_exactly_the_documented_transition_table():
         "request_changes": (["in_review"], "changes_requested", True),
         "verify": (["in_review"], "verified", True),
         "reject": (["in_review"], "rejected", True),
+        "override": (["in_review"], "override_pending", True),
+        "confirm_override": (["override_pending"], "verified", False),
+        "decline_override": (["override_pending"], "in_review", True),
     }
 
 
@@ -122,7 +125,7 @@ def test_it_requires_a_reason_to_verify(world):
 def test_it_refuses_to_verify_before_the_recomputation(world, draft):
     disclosure_submit(disclosure_id=draft.pk, actor=world.researcher)
     disclosure_claim(disclosure_id=draft.pk, actor=world.reviewer)
-    with pytest.raises(TransitionNotAllowed, match="before the estimator has recomputed"):
+    with pytest.raises(TransitionNotAllowed, match="has not recomputed this version yet"):
         disclosure_verify(disclosure_id=draft.pk, actor=world.reviewer, reason="fine")
     draft.refresh_from_db()
     assert draft.state == "in_review"

@@ -34,6 +34,9 @@ NATURAL_ACTOR = {
     "request_changes": "reviewer",
     "verify": "reviewer",
     "reject": "chair",
+    "override": "reviewer",
+    "confirm_override": "chair",
+    "decline_override": "chair",
 }
 # The steps towards a decision come up more often than the ones that end the story early.
 WEIGHTED_ACTIONS = ACTIONS + ["submit", "recompute", "claim", "verify"] * 3
@@ -105,10 +108,14 @@ def run_steps(world, steps) -> str:
             assert row == frozen
         if row["state"] == DisclosureState.VERIFIED:
             frozen = frozen or row
-            verify = events.get(action="verify")
+            verify = events.filter(action__in=["verify", "override"]).order_by("-id").first()
             assert verify.actor.has_role(Role.REVIEWER)
             assert verify.actor_id != disclosure.owner_id
             assert verify.reason.strip()
+            if verify.action == "override":
+                # A lone override publishes nothing: someone else confirmed it.
+                confirm = events.get(action="confirm_override")
+                assert confirm.actor_id not in (verify.actor_id, disclosure.owner_id)
     return Disclosure.objects.get(pk=disclosure.pk).state
 
 

@@ -206,7 +206,7 @@ def test_it_bulk_rejects_and_skips_what_it_cannot_reject(world, second_editor):
         actor=world.editor,
         reason="Spam",
     )
-    assert (outcome.done, sorted(outcome.skipped)) == (
+    assert (outcome.done, sorted(outcome.refused)) == (
         sorted(s.pk for s in spam),
         sorted([held.pk, 999_999]),
     )

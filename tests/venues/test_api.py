@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 
+from emissions.services.recomputation import catalog_version_current
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.venues import RecomputationFactory
 from venues.models import ReviewAssignment
@@ -107,6 +108,15 @@ def test_a_reviewer_posts_a_review_and_the_chair_decides(client, world, papers) 
         {"decision": "verify", "reason": "Both reviews agree."},
         content_type="application/json",
     )
+    # The factory's recomputation is a major discrepancy under an old catalog: refused.
+    assert decided.status_code == 409
+    assert "cannot verify: the recomputation is stale" in decided.json()["errors"][0]["message"]
+    first.recomputations.update(verdict="consistent", catalog_version=catalog_version_current())
+    decided = client.post(
+        f"/api/v1/venues/neurips-2026/papers/{first.pk}/decide/",
+        {"decision": "verify", "reason": "Both reviews agree."},
+        content_type="application/json",
+    )
     assert decided.json() == {"id": first.pk, "state": "verified"}
 
 
@@ -120,18 +130,22 @@ def test_a_reviewer_may_not_decide(client, world, papers) -> None:  # noqa: ANN0
     assert response.status_code == 403
 
 
+# `paper_size`; `page_size`, its earlier name, is still accepted.
+@pytest.mark.parametrize("parameter", ["paper_size", "page_size"])
 def test_it_builds_the_zip_as_an_api_action(  # noqa: ANN001
-    chair_client, papers, exports_root, django_capture_on_commit_callbacks
+    chair_client, papers, exports_root, django_capture_on_commit_callbacks, parameter, settings
 ) -> None:
+    settings.EXPORT_BUILD_IN_THREAD = False  # built in the request, so the test sees it done
     with django_capture_on_commit_callbacks(execute=True):
         started = chair_client.post(
             "/api/v1/venues/neurips-2026/exports/",
-            {"page_size": "Letter"},
+            {parameter: "Letter"},
             content_type="application/json",
         )
     assert started.status_code == 202
     job = chair_client.get(f"/api/v1/venues/neurips-2026/exports/{started.json()['id']}/").json()
-    assert (job["state"], job["page_size"], job["percent"]) == ("done", "Letter", 100)
+    assert (job["state"], job["paper_size"], job["percent"]) == ("done", "Letter", 100)
+    assert job["page_size"] == "Letter"
     download = chair_client.get(job["download_url"])
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     assert names == ["00-cover-summary.pdf", "neurips-2026-1.pdf", "neurips-2026-2.pdf"]

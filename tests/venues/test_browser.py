@@ -28,7 +28,7 @@ def test_a_chair_builds_the_venue_zip_and_downloads_it(page, world, settings, tm
     page.click("button:has-text('Log in')")
     page.wait_for_url("**/venues/neurips-2026/exports/")
 
-    page.select_option("select[name=page_size]", "Letter")
+    page.select_option("select[name=paper_size]", "Letter")
     page.click("button:has-text('Build ZIP of packets')")
     page.wait_for_url("**/venues/neurips-2026/exports/*/")
     # Without a broker the build ran in the request; with one, the page refreshes itself.

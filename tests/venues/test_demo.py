@@ -11,7 +11,7 @@ def test_it_loads_a_demo_venue_with_papers_in_every_state(db, settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     report = demo_venue.load()
     venue = Venue.objects.get(slug="demo")
-    assert report["papers"]["created"] == 14
+    assert report["papers"]["created"] == 15
     states = Counter(venue.disclosures.values_list("state", flat=True))
     assert venue.slug == "demo"
     assert sum(states.values()) >= 12
@@ -24,5 +24,5 @@ def test_loading_twice_changes_nothing(db, settings) -> None:  # noqa: ANN001
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     demo_venue.load()
     again = demo_venue.load()
-    assert again["papers"] == {"created": 0, "updated": 0, "unchanged": 14}
-    assert Venue.objects.get(slug="demo").disclosures.count() == 14
+    assert again["papers"] == {"created": 0, "updated": 0, "unchanged": 15}
+    assert Venue.objects.get(slug="demo").disclosures.count() == 15

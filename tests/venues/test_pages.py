@@ -111,12 +111,13 @@ def test_an_import_with_bad_rows_lists_them_and_imports_nothing(
 
 
 def test_the_chair_builds_and_downloads_the_packet_zip(  # noqa: ANN001
-    client, venue, world, submitted, exports_root, django_capture_on_commit_callbacks
+    client, venue, world, submitted, exports_root, django_capture_on_commit_callbacks, settings
 ) -> None:
+    settings.EXPORT_BUILD_IN_THREAD = False  # built in the request, so the test sees it done
     client.force_login(world.chair)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("venues:export_start", args=[venue.slug]), {"page_size": "A4"}
+            reverse("venues:export_start", args=[venue.slug]), {"paper_size": "A4"}
         )
     job = ExportJob.objects.get()
     assert response["Location"] == reverse("venues:export_job", args=[venue.slug, job.pk])
@@ -157,3 +158,44 @@ def test_anyone_may_download_a_verified_disclosures_statement_but_not_its_packet
     assert statement.content.startswith(b"Training ")
     packet = client.get(reverse("venues:disclosure_export", args=[verified.pk, "pdf"]))
     assert packet.status_code == 404
+
+
+def test_the_chairs_paper_page_shows_the_numbers(client, venue, world, submitted) -> None:  # noqa: ANN001
+    client.force_login(world.chair)
+    page = client.get(reverse("venues:paper", args=[venue.slug, submitted.pk])).content.decode()
+    assert "Claimed against recomputed" in page
+    assert "52.4 t" in page and "Major discrepancy" in page
+    assert "Warnings (1)" in page  # the info note is not a warning
+    assert f'href="/disclosures/{submitted.pk}/"' in page
+
+
+def test_the_dashboard_uses_human_labels_and_counts_warnings_only(  # noqa: ANN001
+    client, venue, world, submitted
+) -> None:
+    client.force_login(world.chair)
+    page = client.get(reverse("venues:detail", args=[venue.slug])).content.decode()
+    assert "Major discrepancy" in page and "major_discrepancy<" not in page
+    row = page[page.index("Green transformers") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>-11%</td>\n      <td>1</td>\n      <td>0 / 1</td>" in row  # one warning
+    assert "Reviews written</dt><dd>0 of 1 assigned (1 due" in page
+    assert "Papers short of reviewers" in page
+
+
+def test_the_chairs_paper_page_points_to_a_pending_override(client, venue, world) -> None:  # noqa: ANN001
+    from emissions.models import VerificationOverride
+
+    paper = DisclosureFactory(
+        owner=world.researcher, venue=venue, venue_submission_id="7", state="override_pending"
+    )
+    VerificationOverride.objects.create(
+        disclosure=paper,
+        recomputation=RecomputationFactory(disclosure=paper),
+        verdict="major_discrepancy",
+        reason="Metered on a second cluster.",
+        requested_by=world.reviewer,
+    )
+    client.force_login(world.chair)
+    page = client.get(reverse("venues:paper", args=[venue.slug, paper.pk])).content.decode()
+    assert "accepted it despite major discrepancy" in page
+    assert "confirm or decline the override" in page

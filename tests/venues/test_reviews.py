@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from emissions.services.recomputation import catalog_version_current
 from registry.models import AuditEvent
 from registry.workflow import TransitionNotAllowed
 from tests.factories.emissions import DisclosureFactory
@@ -103,7 +104,9 @@ def test_it_refuses_reviews_when_the_phase_closes_reviewing(assigned, world, ven
 
 
 def test_the_chair_verifies_through_the_workflow(assigned, world) -> None:  # noqa: ANN001
-    RecomputationFactory(disclosure=assigned)
+    RecomputationFactory(
+        disclosure=assigned, verdict="consistent", catalog_version=catalog_version_current()
+    )
     decided = review_decide(
         actor=world.chair, disclosure=assigned, decision="verify", reason="Reviews agree."
     )

@@ -9,7 +9,6 @@ Errors: ``{"errors": [{"field": ..., "message": ...}]}``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,11 +22,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emissions.models import Disclosure
-from registry.api_conventions import ErrorSerializer, error_items, registry_exception_handler
+from registry.api_conventions import ErrorSerializer, error_items
+from registry.ids import parse_id
 from registry.models import User
 from registry.workflow import TransitionNotAllowed
 from venues.exports import ExportOptions, UnknownExportFormat, exporter_for, identifiers
 from venues.exports.exporters import ExportUnavailable
+from venues.exports.registry import paper_size_from
 from venues.models import ExportJob, ReviewAssignment, Venue
 from venues.models.reviews import Recommendation
 from venues.selectors import (
@@ -57,8 +58,6 @@ from venues.services.reviews import (
     review_submit,
 )
 from venues.services.venues import VenueInputError, VenuePermissionDenied
-
-MAX_ID = 2**63 - 1
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -131,7 +130,7 @@ class ImportSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=2 * 1024 * 1024, trim_whitespace=False)
 
 
-class ImportResultSerializer(serializers.Serializer):
+class AssignmentImportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     already_assigned = serializers.IntegerField()
 
@@ -176,7 +175,8 @@ class DecisionResultSerializer(serializers.Serializer):
 class ExportJobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
-    page_size = serializers.CharField()
+    paper_size = serializers.CharField(source="page_size")
+    page_size = serializers.CharField(help_text="Deprecated: the paper size, as `paper_size`.")
     progress_done = serializers.IntegerField()
     progress_total = serializers.IntegerField()
     percent = serializers.IntegerField()
@@ -193,7 +193,15 @@ class ExportJobSerializer(serializers.Serializer):
 
 
 class ExportRequestSerializer(serializers.Serializer):
-    page_size = serializers.ChoiceField(choices=["A4", "Letter"], default="A4")
+    paper_size = serializers.ChoiceField(choices=["A4", "Letter"], default="A4")
+    page_size = serializers.ChoiceField(
+        choices=["A4", "Letter"], required=False, help_text="Deprecated name of `paper_size`."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "page_size" in attrs and "paper_size" not in self.initial_data:
+            attrs["paper_size"] = attrs["page_size"]
+        return attrs
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -231,10 +239,10 @@ def _venue(request: Request, slug: str, *, chair: bool) -> Venue:
 
 
 def _id(raw: object) -> int:
-    text = str(raw)
-    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+    value = parse_id(raw)
+    if value is None:
         raise exceptions.NotFound()
-    return int(text)
+    return value
 
 
 def _paper(venue: Venue, disclosure_id: object) -> Disclosure:
@@ -260,9 +268,6 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 class _VenueAPIView(APIView):
     permission_classes = [IsAuthenticated]
-
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
 
 
 VENUE_SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH)
@@ -362,7 +367,7 @@ class AssignmentImportView(_VenueAPIView):
         "name each row (`rows[N]`).",
         parameters=[VENUE_SLUG],
         request=ImportSerializer,
-        responses=_responses(ImportResultSerializer, 400, 401, 403, 404),
+        responses=_responses(AssignmentImportSerializer, 400, 401, 403, 404),
         tags=["venues"],
     )
     def post(self, request: Request, slug: str) -> Response:
@@ -503,7 +508,7 @@ class ExportJobsView(_VenueAPIView):
         venue = _venue(request, slug, chair=True)
         data = _validated(ExportRequestSerializer, request)
         try:
-            job = export_job_start(actor=request.user, venue=venue, page_size=data["page_size"])
+            job = export_job_start(actor=request.user, venue=venue, paper_size=data["paper_size"])
         except (VenuePermissionDenied, VenueInputError) as error:
             return _errors(400, str(error))
         job.refresh_from_db()
@@ -553,9 +558,6 @@ class DisclosureExportView(APIView):
     """Per-disclosure exports. Anyone who may see a verified disclosure may have its statement
     and metadata; the review packet is for the venue's chairs and the paper's reviewers."""
 
-    def get_exception_handler(self) -> Callable[..., Response | None]:
-        return registry_exception_handler
-
     @extend_schema(
         summary="Export one disclosure: pdf (review packet), tex, txt (statement), hf",
         parameters=[
@@ -563,7 +565,14 @@ class DisclosureExportView(APIView):
             OpenApiParameter(
                 "fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["pdf", "tex", "txt", "hf"]
             ),
-            OpenApiParameter("page_size", OpenApiTypes.STR, enum=["A4", "Letter"]),
+            OpenApiParameter("paper_size", OpenApiTypes.STR, enum=["A4", "Letter"]),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.STR,
+                enum=["A4", "Letter"],
+                description="Deprecated name of `paper_size`.",
+                deprecated=True,
+            ),
         ],
         responses={
             **_file_responses(
@@ -585,10 +594,10 @@ class DisclosureExportView(APIView):
             user=request.user, disclosure=disclosure, fmt=fmt
         ):
             raise exceptions.NotFound()
-        page_size = "Letter" if request.query_params.get("page_size") == "Letter" else "A4"
         try:
             exporter = exporter_for("disclosure", fmt)
-            data = exporter.render(disclosure, options=ExportOptions(page_size=page_size))
+            options = ExportOptions(paper_size=paper_size_from(request.query_params))
+            data = exporter.render(disclosure, options=options)
         except UnknownExportFormat as error:
             raise exceptions.NotFound(str(error)) from error
         except ExportUnavailable as error:

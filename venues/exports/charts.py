@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from emissions.charts import Bar
 from venues.exports.formatting import number
 
 
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float
-    current: bool = False
-
-
 def what_if_svg(bars: Sequence[Bar], *, width: int = 640, title: str = "") -> str:
-    """A horizontal bar chart of tCO2e alternatives; the disclosed configuration is hatched."""
+    """A horizontal bar chart of tCO2e alternatives (`emissions.charts.what_if_bars`, the
+    page's rows); the disclosed configuration (kind "actual") is hatched."""
     row_h, label_w, value_w, top = 22, 210, 80, 28 if title else 8
     height = top + row_h * max(len(bars), 1) + 10
     plot_w = width - label_w - value_w - 10
@@ -43,9 +37,10 @@ def what_if_svg(bars: Sequence[Bar], *, width: int = 640, title: str = "") -> st
     for index, bar in enumerate(bars):
         y = top + index * row_h
         bar_w = max(1.0, plot_w * max(bar.value, 0.0) / largest)
-        fill = "url(#hatch)" if bar.current else "#d9d9d9"
+        current = bar.kind == "actual"
+        fill = "url(#hatch)" if current else "#d9d9d9"
         label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
-        weight = ' font-weight="bold"' if bar.current else ""
+        weight = ' font-weight="bold"' if current else ""
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end"{weight}>{escape(label)}</text>'
         )

@@ -12,14 +12,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from emissions.charts import what_if_bars
 from emissions.models import Disclosure, Recomputation
+from emissions.presentation import claim_deviation, disclosure_badge, warning_count
 from emissions.selectors import disclosure_audit_trail, recomputation_current
-from venues.exports.charts import Bar
 from venues.exports.packet import AuditRow, ChecklistRow, FlagRow, PacketData, ReviewRow
 from venues.models import Review
 from venues.selectors import reviews_of
-
-MAX_HARDWARE_BARS = 6
 
 
 def footprint_of(recomputation: Recomputation | None) -> dict[str, Any]:
@@ -35,29 +34,6 @@ def footprint_of(recomputation: Recomputation | None) -> dict[str, Any]:
             merged[key] = getattr(recomputation, key)
     merged.setdefault("catalog_version", recomputation.catalog_version)
     return merged
-
-
-def what_if_bars(footprint: dict[str, Any]) -> list[Bar]:
-    """The disclosed figure, the lowest- and highest-intensity grids, and other hardware."""
-    block = footprint.get("what_if") or {}
-    if not isinstance(block, dict) or block.get("actual_tco2e") is None:
-        return []
-    bars = [Bar("As disclosed", float(block["actual_tco2e"]), current=True)]
-    regions = block.get("regions") or {}
-    for key, prefix in (("lowest", "Cleanest grid"), ("highest", "Dirtiest grid")):
-        region = regions.get(key)
-        if isinstance(region, dict) and region.get("tco2e") is not None:
-            label = region.get("label") or region.get("region") or key
-            bars.append(Bar(f"{prefix}: {label}", float(region["tco2e"])))
-    hardware = [h for h in block.get("hardware") or [] if isinstance(h, dict)]
-    hardware.sort(key=lambda h: float(h.get("tco2e") or 0))
-    if len(hardware) > MAX_HARDWARE_BARS:
-        half = MAX_HARDWARE_BARS // 2
-        hardware = hardware[:half] + hardware[-half:]
-    for item in hardware:
-        if item.get("tco2e") is not None:
-            bars.append(Bar(f"On {item.get('accelerator', '?')}", float(item["tco2e"])))
-    return bars
 
 
 def flags_of(recomputation: Recomputation | None) -> list[FlagRow]:
@@ -125,9 +101,15 @@ def _review_rows(reviews: Iterable[Review]) -> tuple[list[ReviewRow], list[Check
     return review_rows, checklist_rows
 
 
+def _evidence(disclosure: Disclosure) -> Recomputation | None:
+    """The recomputation a verified mark rests on; the newest one for the rest."""
+    return disclosure.decision_recomputation or recomputation_current(disclosure)
+
+
 def packet_data_for(disclosure: Disclosure) -> PacketData:
     """Everything one review packet shows about `disclosure`, read in a handful of queries."""
-    recomputation = recomputation_current(disclosure)
+    recomputation = _evidence(disclosure)
+    badge = disclosure_badge(disclosure)
     footprint = footprint_of(recomputation)
     reviews, checklist = _review_rows(reviews_of(disclosure=disclosure))
     audit = [
@@ -169,8 +151,9 @@ def packet_data_for(disclosure: Disclosure) -> PacketData:
         justification=disclosure.justification,
         footprint=footprint,
         verdict=recomputation.verdict if recomputation else "",
+        verification=badge.label if badge else "",
         flags=flags_of(recomputation),
-        what_if=what_if_bars(footprint),
+        what_if=what_if_bars(footprint.get("what_if")),
         checklist=checklist,
         reviews=reviews,
         audit=audit,
@@ -189,6 +172,8 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "organisation",
     "state",
     "verdict",
+    "verification",
+    "deviation_pct",
     "energy_kwh",
     "gross_tco2e",
     "net_tco2e",
@@ -198,6 +183,7 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "claimed_tco2e",
     "claim_basis",
     "flags",
+    "warnings",
     "reviewers",
     "recommendations",
     "mean_completeness",
@@ -216,6 +202,8 @@ class SummaryRow:
     organisation: str
     state: str
     verdict: str
+    verification: str
+    deviation_pct: float | None
     energy_kwh: float | None
     gross_tco2e: float | None
     net_tco2e: float | None
@@ -225,6 +213,7 @@ class SummaryRow:
     claimed_tco2e: float | None
     claim_basis: str
     flags: list[str]
+    warnings: int
     reviewers: int
     recommendations: list[str]
     mean_completeness: float | None
@@ -244,7 +233,11 @@ KWH_DIGITS, TCO2E_DIGITS = 1, 4
 
 def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
     for disclosure in disclosures:
-        recomputation = recomputation_current(disclosure)
+        recomputation = _evidence(disclosure)
+        badge = disclosure_badge(disclosure)
+        deviation = claim_deviation(
+            disclosure, recomputation.gross_tco2e if recomputation else None
+        )
         reviews = list(
             Review.objects.filter(assignment__disclosure=disclosure).order_by("submitted_at", "id")
         )
@@ -259,6 +252,8 @@ def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
             organisation=disclosure.organisation,
             state=disclosure.state,
             verdict=recomputation.verdict if recomputation else "",
+            verification=badge.label if badge else "",
+            deviation_pct=None if deviation is None else round(deviation * 100, 1),
             energy_kwh=_figure(recomputation, "energy_kwh", KWH_DIGITS),
             gross_tco2e=_figure(recomputation, "gross_tco2e", TCO2E_DIGITS),
             net_tco2e=_figure(recomputation, "net_tco2e", TCO2E_DIGITS),
@@ -268,6 +263,7 @@ def summary_rows(disclosures: Iterable[Disclosure]) -> Iterator[SummaryRow]:
             claimed_tco2e=disclosure.claim_tco2e,
             claim_basis=disclosure.claim_basis,
             flags=[f.code for f in flags_of(recomputation)],
+            warnings=warning_count(recomputation.flags if recomputation else []),
             reviewers=assigned,
             recommendations=[r.recommendation for r in reviews],
             mean_completeness=round(sum(scores) / len(scores), 2) if scores else None,

@@ -19,13 +19,13 @@ from typing import Any, BinaryIO
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from emissions.models import Disclosure
+from emissions.models import Disclosure, DisclosureState
+from registry.spreadsheet import csv_writer
 from venues.exports.collect import SUMMARY_FIELDS, packet_data_for, summary_rows
 from venues.exports.formatting import number
-from venues.exports.packet import PacketData, render_packet
+from venues.exports.packet import PacketData, render_packet, verdict_label
 from venues.exports.pdf import render_pdf
 from venues.exports.registry import Exporter, ExportOptions, file_stem, register
-from venues.exports.safety import csv_writer
 from venues.models import Venue
 from venues.selectors import venue_papers
 
@@ -46,7 +46,7 @@ class PacketPdfExporter(Exporter):
     label = "Review packet (PDF)"
 
     def write(self, subject: Disclosure, out: BinaryIO, *, options: ExportOptions) -> None:
-        out.write(render_packet(packet_data_for(subject), page_size=options.page_size))
+        out.write(render_packet(packet_data_for(subject), paper_size=options.paper_size))
 
 
 def _estimate(disclosure: Disclosure) -> tuple[Any, Any]:
@@ -142,7 +142,7 @@ class SummaryCsvExporter(Exporter):
 
     def write(self, subject: Venue, out: BinaryIO, *, options: ExportOptions) -> None:
         text = io.StringIO()
-        writer = csv_writer(text)
+        writer = csv_writer(text, lineterminator="\r\n")
         writer.writerow(SUMMARY_FIELDS)
         for row in summary_rows(venue_papers(venue=subject)):
             values = row.as_dict()
@@ -175,12 +175,15 @@ class CoverData:
     generated_at: datetime
 
 
-def cover_pdf(cover: CoverData, *, page_size: str) -> bytes:
+def cover_pdf(cover: CoverData, *, paper_size: str) -> bytes:
     counts: dict[str, int] = {}
     rows = [dict(row) for row in cover.rows]
     for row in rows:
-        counts[row["state"]] = counts.get(row["state"], 0) + 1
+        state = DisclosureState(row["state"]).label
+        counts[state] = counts.get(state, 0) + 1
         row["gross"] = number(row["gross_tco2e"])
+        row["verdict_label"] = verdict_label(row["verdict"]) if row["verdict"] else "–"
+        row["state_label"] = DisclosureState(row["state"]).label
         row["range"] = (
             f"{number(row['low_tco2e'])}–{number(row['high_tco2e'])}"
             if row["low_tco2e"] is not None
@@ -196,7 +199,7 @@ def cover_pdf(cover: CoverData, *, page_size: str) -> bytes:
         },
     )
     return render_pdf(
-        title=f"{cover.venue_name}: review packets", body_html=body, page_size=page_size
+        title=f"{cover.venue_name}: review packets", body_html=body, paper_size=paper_size
     )
 
 
@@ -205,10 +208,10 @@ RenderJob = tuple[str, "PacketData | CoverData", str]  # (file stem, what to ren
 
 
 def _render_one(job: RenderJob) -> tuple[str, bytes]:
-    stem, data, page_size = job
+    stem, data, paper_size = job
     if isinstance(data, CoverData):
-        return stem, cover_pdf(data, page_size=page_size)
-    return stem, render_packet(data, page_size=page_size)
+        return stem, cover_pdf(data, paper_size=paper_size)
+    return stem, render_packet(data, paper_size=paper_size)
 
 
 def _render_in_order(jobs: Iterator[RenderJob], workers: int) -> Iterator[tuple[str, bytes]]:
@@ -264,10 +267,10 @@ class VenueZipExporter(Exporter):
         )
 
         def jobs() -> Iterator[RenderJob]:
-            yield COVER_NAME, cover, options.page_size
+            yield COVER_NAME, cover, options.paper_size
             for paper in papers:
                 data = packet_data_for(paper)
-                yield data.reference, data, options.page_size
+                yield data.reference, data, options.paper_size
 
         names: set[str] = set()
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -12,9 +12,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from venues.exports.charts import Bar, svg_data_url, what_if_svg
+from emissions.charts import Bar
+from emissions.models import Verdict
+from venues.exports.charts import svg_data_url, what_if_svg
 from venues.exports.formatting import number
-from venues.exports.pdf import PageSize, render_pdf
+from venues.exports.pdf import PaperSize, render_pdf
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class PacketData:
     justification: str = ""
     footprint: dict[str, Any] = field(default_factory=dict)
     verdict: str = ""
+    # The public badge's words ("Verified: consistent", "Accepted despite ..."); "" unverified.
+    verification: str = ""
     flags: list[FlagRow] = field(default_factory=list)
     what_if: list[Bar] = field(default_factory=list)
     checklist: list[ChecklistRow] = field(default_factory=list)
@@ -177,6 +181,13 @@ def checklist_by_item(rows: list[ChecklistRow]) -> list[ChecklistItemAnswers]:
     ]
 
 
+def verdict_label(verdict: str) -> str:
+    """The human label of a verdict ("Minor discrepancy"), as the pages show it."""
+    if not verdict:
+        return "Not recomputed"
+    return Verdict(verdict).label if verdict in Verdict.values else verdict.replace("_", " ")
+
+
 def packet_html(data: PacketData) -> str:
     headers, rows = run_table(data.runs)
     fp = data.footprint
@@ -188,7 +199,7 @@ def packet_html(data: PacketData) -> str:
             "run_headers": headers,
             "run_rows": rows,
             "chart_src": chart,
-            "verdict_label": data.verdict.replace("_", " ") if data.verdict else "not recomputed",
+            "verdict_label": verdict_label(data.verdict),
             "figures": figure_rows(data.claim, fp),
             "checklist_items": checklist_by_item(data.checklist),
             "gross": number(fp.get("gross_tco2e"), "tCO2e"),
@@ -201,7 +212,7 @@ def packet_html(data: PacketData) -> str:
     )
 
 
-def render_packet(data: PacketData, *, page_size: PageSize = "A4") -> bytes:
+def render_packet(data: PacketData, *, paper_size: PaperSize = "A4") -> bytes:
     return render_pdf(
-        title=f"Review packet {data.reference}", body_html=packet_html(data), page_size=page_size
+        title=f"Review packet {data.reference}", body_html=packet_html(data), paper_size=paper_size
     )

@@ -13,8 +13,8 @@ from venues.exports.safety import sanitise_html
 # WeasyPrint logs every rendering step at INFO: hundreds of lines per venue export.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-PageSize = Literal["A4", "Letter"]
-PAGE_SIZES: tuple[PageSize, ...] = ("A4", "Letter")
+PaperSize = Literal["A4", "Letter"]
+PAPER_SIZES: tuple[PaperSize, ...] = ("A4", "Letter")
 PACKET_STYLESHEET = "css/packet.css"
 
 # The document shell is ours, never user content: the body fragment is sanitised before it is
@@ -29,15 +29,15 @@ def render_pdf(
     *,
     title: str,
     body_html: str,
-    page_size: PageSize = "A4",
+    paper_size: PaperSize = "A4",
     fetcher: Any = None,
 ) -> bytes:
     """Render a sanitised body fragment inside the packet shell; return the PDF bytes.
 
     `fetcher` may be passed to inspect what was refused; a fresh one is used otherwise.
     """
-    if page_size not in PAGE_SIZES:
-        raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
+    if paper_size not in PAPER_SIZES:
+        raise ValueError(f"paper size must be one of {', '.join(PAPER_SIZES)}")
     document = _SHELL.format(
         title=escape(title),
         static_url=settings.STATIC_URL.strip("/") + "/",
@@ -50,5 +50,5 @@ def render_pdf(
     from venues.exports.safety import StaticOnlyURLFetcher
 
     html = HTML(string=document, base_url="file:///", url_fetcher=fetcher or StaticOnlyURLFetcher())
-    page_css = CSS(string=f"@page {{ size: {page_size}; }}")
+    page_css = CSS(string=f"@page {{ size: {paper_size}; }}")
     return html.write_pdf(stylesheets=[page_css])

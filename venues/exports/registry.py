@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO, ClassVar, Literal
 
@@ -19,7 +19,7 @@ ProgressCallback = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ExportOptions:
-    page_size: Literal["A4", "Letter"] = "A4"
+    paper_size: Literal["A4", "Letter"] = "A4"
     # Processes rendering PDF packets in parallel (venue ZIP only); 1 renders in-process.
     workers: int = 1
     progress: ProgressCallback | None = None
@@ -99,3 +99,10 @@ def identifiers(scope: Scope) -> list[str]:
 
 def exporters_for_scope(scope: Scope) -> list[Exporter]:
     return [_REGISTRY[(scope, identifier)] for identifier in identifiers(scope)]
+
+
+def paper_size_from(params: Mapping[str, Any]) -> Literal["A4", "Letter"]:
+    """The `paper_size` query parameter (A4 unless Letter); `page_size`, its name in links
+    published before, is still read."""
+    value = params.get("paper_size") or params.get("page_size")
+    return "Letter" if value == "Letter" else "A4"

@@ -4,8 +4,8 @@ WeasyPrint fetches any URL it meets (stylesheets, images, @import, url() in CSS)
 fetcher; by default that includes file:// and the network, which would let a disclosure read
 files off the server or reach internal hosts. Every PDF we render therefore goes through
 `sanitise_html` (nh3, an allowlist of the tags our templates use) and `StaticOnlyURLFetcher`
-(serves the application's own static files and nothing else). Spreadsheets get `defusedcsv`,
-which prefixes cells that a spreadsheet would run as a formula.
+(serves the application's own static files and nothing else). Spreadsheets get
+`registry.spreadsheet.csv_writer`, the one formula-defusing rule of every CSV we write.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import functools
 import mimetypes
 import re
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import nh3
-from defusedcsv import csv as defused_csv
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
@@ -171,38 +170,3 @@ def __getattr__(name: str) -> Any:
     if name == "StaticOnlyURLFetcher":
         return _fetcher_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# --- CSV ----------------------------------------------------------------------------------------
-
-
-# defusedcsv escapes = + - @ | %; spreadsheets also treat a leading tab or carriage return
-# as whitespace before a formula, so those cells are escaped here first.
-_LEADING_WHITESPACE = ("\t", "\r")
-
-
-def defuse_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_LEADING_WHITESPACE):
-        return "'" + value
-    return value
-
-
-class _DefusedWriter:
-    def __init__(self, stream: IO[str]) -> None:
-        self._writer = defused_csv.writer(stream, lineterminator="\r\n")
-
-    def writerow(self, row: Any) -> Any:
-        return self._writer.writerow([defuse_cell(cell) for cell in row])
-
-    def writerows(self, rows: Any) -> None:
-        for row in rows:
-            self.writerow(row)
-
-
-def csv_writer(stream: IO[str]) -> _DefusedWriter:
-    """A csv writer whose cells cannot run as spreadsheet formulas.
-
-    Numbers must be passed as int/float (not pre-formatted strings) so a negative number stays
-    a number; strings starting with = + - @ | % tab or CR get a leading apostrophe.
-    """
-    return _DefusedWriter(stream)

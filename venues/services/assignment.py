@@ -255,7 +255,7 @@ class RowError:
 
 
 @dataclass
-class ImportResult:
+class AssignmentImport:
     created: list[ReviewAssignment] = field(default_factory=list)
     already_assigned: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -306,7 +306,9 @@ def parse_assignment_rows(content: str, *, fmt: str) -> list[tuple[int, str, str
 
 
 @transaction.atomic
-def assignments_import(*, actor: User | None, venue: Venue, content: str, fmt: str) -> ImportResult:
+def assignments_import(
+    *, actor: User | None, venue: Venue, content: str, fmt: str
+) -> AssignmentImport:
     """Import (submission id, reviewer email) rows; all or nothing.
 
     Every row is checked first; if any row is wrong, nothing is assigned and `errors` names
@@ -314,7 +316,7 @@ def assignments_import(*, actor: User | None, venue: Venue, content: str, fmt: s
     """
     _require_chair(actor, venue)
     rows = parse_assignment_rows(content, fmt=fmt)
-    result = ImportResult()
+    result = AssignmentImport()
     if not rows:
         result.errors.append(RowError(0, "the file has no rows"))
         return result

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from emissions.models import Disclosure
 from venues.exports import ExportOptions, UnknownExportFormat, exporter_for, exporters_for_scope
 from venues.exports.exporters import ExportUnavailable
+from venues.exports.registry import paper_size_from
 from venues.forms import ExportForm
 from venues.models import ExportJob, ExportJobState
 from venues.selectors import disclosure_export_allowed, export_jobs_for_venue
@@ -29,10 +30,6 @@ def attachment(data: bytes, *, filename: str, content_type: str) -> HttpResponse
     return response
 
 
-def _page_size(request: HttpRequest) -> str:
-    return "Letter" if request.GET.get("page_size") == "Letter" else "A4"
-
-
 def disclosure_export(request: HttpRequest, disclosure_id: int, fmt: str) -> HttpResponse:
     """Download one disclosure's packet, statement or Hugging Face metadata."""
     disclosure = (
@@ -46,7 +43,7 @@ def disclosure_export(request: HttpRequest, disclosure_id: int, fmt: str) -> Htt
         exporter = exporter_for("disclosure", fmt)
         data = exporter.render(
             disclosure,
-            options=ExportOptions(page_size=_page_size(request)),  # type: ignore[arg-type]
+            options=ExportOptions(paper_size=paper_size_from(request.GET)),
         )
     except UnknownExportFormat as error:
         raise Http404(str(error)) from error
@@ -95,7 +92,7 @@ def export_start(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("venues:exports", slug=venue.slug)
     try:
         job = export_job_start(
-            actor=request.user, venue=venue, page_size=form.cleaned_data["page_size"]
+            actor=request.user, venue=venue, paper_size=form.cleaned_data["paper_size"]
         )
     except (VenuePermissionDenied, VenueInputError) as error:
         messages.error(request, str(error))

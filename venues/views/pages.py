@@ -5,6 +5,8 @@ selectors; every change is a service call. A page a person may not see answers 4
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,6 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from emissions.models import Disclosure
+from emissions.presentation import (
+    WARNING_SEVERITIES,
+    claim_deviation,
+    disclosure_badge,
+    explained_flags,
+)
+from emissions.selectors import disclosure_pending_override, recomputation_current
 from registry.workflow import TransitionNotAllowed
 from venues.exports.collect import summary_rows
 from venues.forms import (
@@ -32,6 +41,7 @@ from venues.selectors import (
     venue_is_chair,
     venue_is_reviewer,
     venue_papers,
+    venue_progress,
     venue_reviewer_may_review,
     venues_for_user,
 )
@@ -98,10 +108,26 @@ def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "venue": venue,
             "phase": phase,
             "rows": list(zip(papers, summary_rows(papers), strict=True)),
+            "progress": venue_progress(venue=venue),
             "checklist": venue.checklist_items.all(),
             "phases": venue.phases.all(),
         },
     )
+
+
+def _paper_numbers(disclosure: Disclosure) -> dict[str, Any]:
+    """Claimed against recomputed, the verdict and the warnings, as the review page shows."""
+    recomputation = disclosure.decision_recomputation or recomputation_current(disclosure)
+    flags = explained_flags(recomputation.flags) if recomputation else []
+    return {
+        "recomputation": recomputation,
+        "warnings": [f for f in flags if f.get("severity") in WARNING_SEVERITIES],
+        "deviation": claim_deviation(
+            disclosure, recomputation.gross_tco2e if recomputation else None
+        ),
+        "badge": disclosure_badge(disclosure),
+        "pending_override": disclosure_pending_override(disclosure),
+    }
 
 
 @login_required
@@ -132,6 +158,7 @@ def paper_detail(request: HttpRequest, slug: str, disclosure_id: int) -> HttpRes
             "reviews": reviews_visible_to(user=request.user, disclosure=disclosure),
             "assignments": disclosure.review_assignments.select_related("reviewer"),
             "form": form,
+            **_paper_numbers(disclosure),
         },
     )
 

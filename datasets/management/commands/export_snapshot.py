@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError
 
 from datasets.snapshot import SnapshotError, export_snapshot
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
             manifest = export_snapshot(options["out_dir"])
         except SnapshotError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(
+                f"cannot write the snapshot to {options['out_dir']}: {exc.strerror or exc}"
+            ) from None
+        except OperationalError as exc:
+            raise CommandError(f"the database is unavailable: {exc}") from None
         for record in manifest.files:
             rows = "" if record.rows is None else f"{record.rows} rows, "
             self.stdout.write(f"{record.path}: {rows}{record.bytes} bytes")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import OperationalError
 
 from incidents.importers.aiid import (
     SUMMARY_KINDS,
@@ -40,6 +41,10 @@ class Command(BaseCommand):
             summary = importer.run(options["path"])
         except ImportFailed as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['path']}: {exc.strerror or exc}") from None
+        except OperationalError as exc:
+            raise CommandError(f"the database is unavailable: {exc}") from None
         if options["verbosity"] >= 2:
             for step, seconds in summary.timings.items():
                 self.stderr.write(f"timing {seconds:8.2f} s  {step}")

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
+from tests.paths import REPO_ROOT
 from tests.venues.exports.helpers import pdf_page_size_pt, pdf_text
 from venues.exports import ExportOptions, exporter_for
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
 @pytest.fixture
@@ -54,8 +54,8 @@ def test_it_draws_the_what_if_chart(paper) -> None:  # noqa: ANN001
 
 def test_it_renders_a4_and_letter(paper) -> None:  # noqa: ANN001
     exporter = exporter_for("disclosure", "pdf")
-    a4 = exporter.render(paper.disclosure, options=ExportOptions(page_size="A4"))
-    letter = exporter.render(paper.disclosure, options=ExportOptions(page_size="Letter"))
+    a4 = exporter.render(paper.disclosure, options=ExportOptions(paper_size="A4"))
+    letter = exporter.render(paper.disclosure, options=ExportOptions(paper_size="Letter"))
     assert pdf_page_size_pt(a4) == (595, 842)
     assert pdf_page_size_pt(letter) == (612, 792)
 
@@ -83,3 +83,14 @@ def test_it_renders_the_first_page_to_png_for_a_person_to_look_at(paper) -> None
     )
     png = ARTIFACTS / "review-packet-1.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("parameter", ["paper_size", "page_size"])
+def test_it_reads_the_paper_size_from_the_download_link(client, world, paper, parameter) -> None:  # noqa: ANN001
+    """`?paper_size=Letter`; links published with `?page_size=Letter` keep working."""
+    client.force_login(world.chair)
+    url = f"/api/v1/disclosures/{paper.disclosure.pk}/export/pdf/"
+    response = client.get(url, {parameter: "Letter"})
+    assert pdf_page_size_pt(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ) == (612, 792)

@@ -8,13 +8,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from weasyprint import HTML
 
+from registry.spreadsheet import csv_writer
 from tests.venues.exports.helpers import pdf_text
 from venues.exports import exporter_for
 from venues.exports.pdf import render_pdf
 from venues.exports.safety import (
     RefusedURL,
     StaticOnlyURLFetcher,
-    csv_writer,
     resolve_static_file,
     sanitise_html,
 )
@@ -131,7 +131,7 @@ def test_it_renders_through_the_fence_with_the_refusals_recorded(internal_host) 
 
 def test_it_defuses_formula_cells_in_csv() -> None:
     out = io.StringIO()
-    csv_writer(out).writerow(
+    csv_writer(out, lineterminator="\r\n").writerow(
         ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "plain", -4.5, 3]
     )
     assert out.getvalue() == (

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             "--format", dest="fmt", choices=identifiers("disclosure"), required=True
         )
         parser.add_argument("out_file", type=Path)
-        parser.add_argument("--page-size", choices=["A4", "Letter"], default="A4")
+        parser.add_argument(
+            "--paper-size", "--page-size", dest="paper_size", choices=["A4", "Letter"], default="A4"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         disclosure = (
@@ -34,7 +36,7 @@ class Command(BaseCommand):
         exporter = exporter_for("disclosure", options["fmt"])
         try:
             data = exporter.render(
-                disclosure, options=ExportOptions(page_size=options["page_size"])
+                disclosure, options=ExportOptions(paper_size=options["paper_size"])
             )
         except ExportUnavailable as error:
             raise CommandError(str(error)) from error
