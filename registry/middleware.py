@@ -7,8 +7,10 @@ import logging
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -81,6 +83,13 @@ class DatabaseUnavailableMiddleware:
 
 
 API_PATH_PREFIX = "/api/"
+CLIENT_ERROR_EXCEPTIONS = (
+    Http404,
+    PermissionDenied,
+    BadRequest,
+    SuspiciousOperation,
+    MultiPartParserError,
+)
 API_SERVER_ERROR = {
     "errors": [
         {
@@ -104,7 +113,10 @@ class ApiServerErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not request.path.startswith(API_PATH_PREFIX):
+        if not request.path.startswith(API_PATH_PREFIX) or isinstance(
+            exception, CLIENT_ERROR_EXCEPTIONS
+        ):
+            # Django answers these with a 4xx itself (e.g. a body over the size limit).
             return None
         # Returning a response skips Django's own error logging: log it here, with the trace.
         logging.getLogger("django.request").error(
