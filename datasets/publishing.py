@@ -28,6 +28,7 @@ class PublishedSnapshot:
     name: str
     created_at: datetime.datetime
     files: list[FileRecord]
+    archive: FileRecord | None = None
 
     @property
     def total_bytes(self) -> int:
@@ -85,7 +86,8 @@ def dataset_file_path(*, name: str, relative: str, root: Path | None = None) -> 
     snapshot = dataset_snapshot(name=name, root=root)
     if snapshot is None:
         return None
-    if relative != MANIFEST and snapshot.file(relative) is None:
+    archive = snapshot.archive.path if snapshot.archive else None
+    if relative not in (MANIFEST, archive) and snapshot.file(relative) is None:
         return None
     path = root / name / relative
     return path if path.is_file() else None
@@ -98,6 +100,7 @@ def _read(folder: Path) -> PublishedSnapshot | None:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         files = [FileRecord(**entry) for entry in manifest["files"]]
         created_at = datetime.datetime.fromisoformat(manifest["created_at"])
+        archive = FileRecord(**manifest["archive"]) if manifest.get("archive") else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return PublishedSnapshot(name=folder.name, created_at=created_at, files=files)
+    return PublishedSnapshot(name=folder.name, created_at=created_at, files=files, archive=archive)

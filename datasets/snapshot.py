@@ -3,9 +3,13 @@
 Layout of a snapshot folder:
 
     incidents.csv / .jsonl, reports.csv / .jsonl, entities.csv / .jsonl,
-    disclosures.csv / .jsonl (verified only), classifications/<Namespace>.csv / .jsonl,
+    disclosures.csv / .jsonl (verified only), system_footprints.csv / .jsonl (AI systems
+    linked to models, with the verified footprint where there is one),
+    classifications/<Namespace>.csv / .jsonl,
     mongodump_full_snapshot/ (AIID-compatible CSVs, see datasets.aiid),
-    LICENSE, CITATION.cff, manifest.json (row counts, sizes and SHA-256 of every file).
+    LICENSE, CITATION.cff, manifest.json (row counts, sizes and SHA-256 of every file),
+    <name>.zip (every file above in one archive, under a <name>/ folder; its size and SHA-256
+    are the manifest's "archive" entry, added once the archive is written).
 
 Invariants:
 - every file is read in ONE transaction (REPEATABLE READ, READ ONLY): all files describe the
@@ -19,7 +23,9 @@ Invariants:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,13 +33,14 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from datasets import aiid, classifications, disclosures, sql
+from datasets import aiid, classifications, disclosures, sql, system_footprints
 from datasets.files import FileRecord, HashingFile
 from registry.files import atomic_directory
 
 MANIFEST = "manifest.json"
 PARTIAL_PREFIX = "."  # of registry.files' temporary names
 FORMAT_VERSION = 1
+ARCHIVE_SUFFIX = ".zip"
 CSV = "text/csv"
 JSONL = "application/jsonl"
 
@@ -53,6 +60,7 @@ class SnapshotManifest:
     path: Path
     created_at: datetime.datetime
     files: list[FileRecord]
+    archive: FileRecord | None = None
 
     def rows(self, relative_path: str) -> int | None:
         return next(f.rows for f in self.files if f.path == relative_path)
@@ -118,8 +126,9 @@ def export_snapshot(out_dir: Path | str) -> SnapshotManifest:
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_directory(target) as partial:
         created_at, records = _write_files(partial)
-        _write_manifest(partial, target.name, created_at, records)
-    return SnapshotManifest(path=target, created_at=created_at, files=records)
+        archive = _write_archive(partial, target.name)
+        _write_manifest(partial, target.name, created_at, records, archive=archive)
+    return SnapshotManifest(path=target, created_at=created_at, files=records, archive=archive)
 
 
 def _write_files(root: Path) -> tuple[datetime.datetime, list[FileRecord]]:
@@ -143,6 +152,7 @@ def _write_files(root: Path) -> tuple[datetime.datetime, list[FileRecord]]:
                 description=label,
             )
         _write_disclosures(writer)
+        _write_system_footprints(writer)
         _write_classifications(writer, root)
         _write_aiid(writer, root)
         writer.text(
@@ -172,6 +182,28 @@ def _write_disclosures(writer: _SnapshotWriter) -> None:
         "disclosures.jsonl",
         f"COPY (SELECT row_to_json(t)::text FROM (SELECT "  # noqa: S608
         f"{disclosures.disclosure_columns(defuse=False)}\n{from_clause}) t) "
+        "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')",
+        params=params,
+        media_type=JSONL,
+        description=label,
+    )
+
+
+def _write_system_footprints(writer: _SnapshotWriter) -> None:
+    from_clause, params = system_footprints.system_footprints_from()
+    label = "AI systems linked to models, with the verified training footprint of each model"
+    writer.copy(
+        "system_footprints.csv",
+        f"COPY (SELECT {system_footprints.system_footprint_columns(defuse=True)}\n"
+        f"{from_clause}) TO STDOUT WITH (FORMAT csv, HEADER true)",
+        params=params,
+        media_type=CSV,
+        description=label,
+    )
+    writer.copy(
+        "system_footprints.jsonl",
+        f"COPY (SELECT row_to_json(t)::text FROM (SELECT "  # noqa: S608
+        f"{system_footprints.system_footprint_columns(defuse=False)}\n{from_clause}) t) "
         "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')",
         params=params,
         media_type=JSONL,
@@ -258,8 +290,39 @@ def citation_cff(*, name: str, created_at: datetime.datetime) -> str:
     )
 
 
+def archive_file_name(name: str) -> str:
+    return f"{name}{ARCHIVE_SUFFIX}"
+
+
+def _write_archive(root: Path, name: str) -> FileRecord:
+    """One ZIP of every file of the snapshot (manifest.json included), streamed from disk
+    file by file (flat memory), then hashed."""
+    path = root / archive_file_name(name)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p != path)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for file in files:
+            archive.write(file, f"{name}/{file.relative_to(root).as_posix()}")
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return FileRecord(
+        path.name,
+        None,
+        path.stat().st_size,
+        digest.hexdigest(),
+        "application/zip",
+        "Every file of this snapshot in one ZIP archive",
+    )
+
+
 def _write_manifest(
-    root: Path, name: str, created_at: datetime.datetime, records: list[FileRecord]
+    root: Path,
+    name: str,
+    created_at: datetime.datetime,
+    records: list[FileRecord],
+    *,
+    archive: FileRecord | None = None,
 ) -> None:
     manifest = {
         "name": name,
@@ -270,4 +333,6 @@ def _write_manifest(
         "license": "CC-BY-SA-4.0",
         "files": [record.as_dict() for record in sorted(records, key=lambda r: r.path)],
     }
+    if archive is not None:
+        manifest["archive"] = archive.as_dict()
     (root / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")

@@ -10,7 +10,12 @@ from datasets.downloads import file_response
 from datasets.publishing import dataset_file_path, dataset_snapshot, dataset_snapshots
 from datasets.snapshot import MANIFEST
 
-CONTENT_TYPES = {".csv": "text/csv", ".jsonl": "application/jsonl", ".json": "application/json"}
+CONTENT_TYPES = {
+    ".csv": "text/csv",
+    ".jsonl": "application/jsonl",
+    ".json": "application/json",
+    ".zip": "application/zip",
+}
 
 
 @require_safe
@@ -37,7 +42,8 @@ def dataset_download(request: HttpRequest, name: str, relative: str) -> HttpResp
         request,
         path,
         content_type=content_type,
-        filename=f"{name}-{relative.replace('/', '-')}",
+        # The archive's own name already holds the snapshot's.
+        filename=relative if path.suffix == ".zip" else f"{name}-{relative.replace('/', '-')}",
         sha256=record.sha256 if record else None,
     )
     if relative == MANIFEST and response.status_code == 200:

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
+from emissions.demo_systems import link_demo_systems
 from emissions.models import Disclosure, DisclosureState
 from emissions.previews import footprint_preview
 from emissions.services.disclosures import disclosure_amend, disclosure_create
@@ -347,6 +348,14 @@ def load(*, stdout: TextIO | None = None) -> DemoSummary:
             disclosure = _created(researcher, key, values, summary)
             if disclosure is not None:
                 _walk(disclosure, state, researcher=researcher, reviewer=reviewer, reason=reason)
+        link_demo_systems(
+            editor=people["demo-editor"],
+            published=PUBLISHED,
+            disclosure_for=lambda key: Disclosure.objects.filter(
+                owner=researcher, idempotency_key=_key(key)
+            ).first(),
+            created=summary.created,
+        )
         t5 = Disclosure.objects.get(owner=researcher, idempotency_key=_key("t5"))
         if not t5.amendments.exists():
             disclosure_amend(disclosure_id=t5.pk, actor=researcher)

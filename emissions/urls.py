@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from emissions.views import plan, public, researcher, review
+from emissions.views import plan, public, researcher, review, systems
 
 app_name = "emissions"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/", public.disclosure_detail, name="detail"),
     path("<int:pk>/edit/", researcher.disclosure_edit, name="edit"),
     path("<int:pk>/amend/", researcher.disclosure_amend_start, name="amend"),
+    path("<int:pk>/systems/", systems.disclosure_systems, name="systems"),
     path("<int:pk>/comment/", researcher.disclosure_comment_add, name="comment"),
     path("<int:pk>/act/<slug:action>/", researcher.disclosure_act, name="act"),
     path("<int:pk>/imported/", researcher.disclosure_imported, name="imported"),

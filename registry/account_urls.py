@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.account_home, name="account"),
     path("signup/", views.signup, name="signup"),
     path("signup/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
+    path("token/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("login/", views.ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
@@ -19,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.RegistryPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -29,7 +30,7 @@ urlpatterns = [
     ),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        views.RegistryPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

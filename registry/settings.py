@@ -121,20 +121,26 @@ AUTH_USER_MODEL = "registry.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Every login path (site, admin, API token) authenticates here: one lockout per account.
+AUTHENTICATION_BACKENDS = ["registry.accounts.lockout.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# API tokens expire this many days after they are issued (registry/accounts/tokens.py).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90, minimum=1)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@localhost")
-# Login and password-reset throttling (registry/accounts/throttling.py): failures per IP and
-# username before a lockout, reset requests per IP and address, and the window both count in.
+# Login lockout (registry/accounts/lockout.py): failures per account (per client IP for names
+# that match no account) before a lockout; reset requests per IP and address; the window both
+# count in. The counters live in the cache: CACHE_URL must be set in production.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5, minimum=1)
-# Sign-ups per client address per hour (each one sends an email).
+# Sign-ups per client address (each one sends an email) in SIGNUP_WINDOW_SECONDS.
 SIGNUP_LIMIT = env_int("SIGNUP_LIMIT", 5, minimum=1)
+SIGNUP_WINDOW_SECONDS = env_int("SIGNUP_WINDOW_SECONDS", 60 * 60, minimum=1)
 
 # --- Internationalisation and static files --------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -164,6 +170,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 200_000, minimum=1)
+# `import_aiid` (incidents/importers/snapshot.py): one tarball member, all members together,
+# one CSV cell. Generous for the weekly AIID backup; a hostile archive stops at the first one.
+AIID_IMPORT_MAX_MEMBER_BYTES = env_int("AIID_IMPORT_MAX_MEMBER_BYTES", 1024**3, minimum=1024)
+AIID_IMPORT_MAX_TOTAL_BYTES = env_int("AIID_IMPORT_MAX_TOTAL_BYTES", 4 * 1024**3, minimum=1024)
+AIID_IMPORT_MAX_CELL_BYTES = env_int("AIID_IMPORT_MAX_CELL_BYTES", 1024**2, minimum=1024)
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -206,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "emissions.tasks_exports.expire_venue_exports",
         "schedule": 900.0,
     },
+    # The follows' email digests (search/digest.py): daily unless FOLLOW_DIGEST_EVERY_S says.
+    "search-send-follow-digests": {
+        "task": "search.send_follow_digests",
+        "schedule": float(env_int("FOLLOW_DIGEST_EVERY_S", 86400, minimum=600)),
+    },
     # A dated dataset snapshot under EXPORTS_ROOT/datasets/ every day; the last 7 are kept.
     "incidents-build-dataset-snapshot": {
         "task": "incidents.tasks.build_dataset_snapshot",
@@ -231,19 +247,19 @@ ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "registry")
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "registry.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [
+        "registry.api_parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only: the browsable API's HTML pages carry inline scripts the CSP forbids, and an
     # API that answers a browser with HTML is one more place user text must be escaped.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "registry.api_parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # DRF's, reporting RateLimit-* headers (registry.api_throttling).
     "DEFAULT_THROTTLE_CLASSES": [

@@ -98,7 +98,8 @@ class SearchResponseSerializer(serializers.Serializer):
     engine = serializers.CharField()
     suggestion = serializers.CharField(allow_null=True, help_text="Did you mean ...")
     corrected_from = serializers.CharField(
-        allow_null=True, help_text="Set when nothing matched and the suggestion was run instead."
+        allow_null=True,
+        help_text="Always null: a suggestion is offered, never run in the query's place.",
     )
     notices = serializers.ListField(child=serializers.CharField())
     hits = HitSerializer(many=True)

@@ -60,6 +60,9 @@ class SearchQuery:
     correct: bool = True
     # Disclosures beyond the verified ones are visible to their owners and reviewers only.
     user: Any = None
+    # Only records added after this incident id / report number (the follows' digests; the
+    # PostgreSQL engine's rows honour it).
+    after_id: int | None = None
 
     @property
     def offset(self) -> int:

@@ -126,18 +126,17 @@ class PostgresEngine:
                 notices=("The query has only words too common to search for.",),
             )
         if result.total == 0 and query.correct and query.parsed.words:
+            # A suggestion is offered as a link, never run in the query's place, and only
+            # when it would find something ("BLOOM" must not become "blood" unasked).
             suggestion = self.suggest(query.parsed)
             if suggestion:
                 corrected = _with_parsed(query, parse_query(suggestion))
                 try:
                     retry = self._search(corrected)
                 except NoLexemes:
+                    return result
+                if retry.total > result.total:
                     return _replace(result, suggestion=suggestion)
-                if retry.total:
-                    return _replace(
-                        retry, query=query, corrected_from=query.parsed.text, suggestion=suggestion
-                    )
-                return _replace(result, suggestion=suggestion)
         return result
 
     def _search(self, query: SearchQuery) -> SearchResult:

@@ -135,6 +135,9 @@ def where_clauses(
         else:
             clauses.append("d.search_filters && %(incident_terms)s::text[]")
             params["incident_terms"] = [f"incident:{i}" for i in query.incident_ids]
+    if query.after_id is not None:
+        clauses.append(f"d.{doc.key} > %(after_id)s")
+        params["after_id"] = query.after_id
     if query.date_from:
         clauses.append(f"{doc.incident_date} >= %(date_from)s")
         params["date_from"] = query.date_from

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from search.across import without_needless_suggestion
 from search.counting import EXACT_COUNT_LIMIT
 from search.engine import SearchQuery, SearchResult, SearchUnavailable, get_engine
 from search.pg import PostgresEngine
@@ -27,13 +28,23 @@ def search_run(query: SearchQuery) -> SearchResult:
     failure raises SearchUnavailable."""
     engine = get_engine()
     if engine.name == "postgres":
-        return _counted_exactly(engine.search(query))
+        return _counted_exactly(without_needless_suggestion(engine.search(query)))
     try:
-        return _counted_exactly(engine.search(query))
+        result = without_needless_suggestion(engine.search(query))
+        if result.suggestion and result.total == 0:
+            # The cluster's term suggester does not know whether its words find anything.
+            tried = engine.search(
+                replace(query, parsed=parse_query(result.suggestion), correct=False)
+            )
+            if tried.total <= result.total:
+                result = replace(result, suggestion=None)
+        return _counted_exactly(result)
     except SearchUnavailable as exc:
         logger.warning("elasticsearch unavailable, falling back to postgres: %s", exc)
         result = get_engine("postgres").search(query)
-        return _counted_exactly(replace(result, notices=(*result.notices, FALLBACK_NOTICE)))
+        return _counted_exactly(
+            without_needless_suggestion(replace(result, notices=(*result.notices, FALLBACK_NOTICE)))
+        )
 
 
 def export_query(result: SearchResult) -> SearchQuery:

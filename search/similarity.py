@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
+from registry.text_similarity import SimilarText
+
 CANDIDATES_PER_SOURCE = 40
 RARE_TITLE_WORDS = 4
 MINIMUM_SCORE = 0.12
@@ -119,3 +121,11 @@ def similar_incidents_for_text(
     if not title and not text:
         return []
     return _run(ME_TEXT, {"title": title, "text": text}, limit=limit)
+
+
+def similar_texts(*, title: str, text: str = "", limit: int = 5) -> list[SimilarText]:
+    """`similar_incidents_for_text` as the core's hook wants it (registered in apps.py)."""
+    return [
+        SimilarText(incident_id=item.id, title=item.title, score=item.score)
+        for item in similar_incidents_for_text(title=title, text=text, limit=limit)
+    ]

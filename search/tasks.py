@@ -34,3 +34,11 @@ def search_sync_documents(
         logger.warning("elasticsearch sync failed, rebuild later: %s", exc)
         return {"indexed": 0, "failed": len(incident_ids or []) + len(report_numbers or [])}
     return {"indexed": ok, "failed": failed}
+
+
+@shared_task(name="search.send_follow_digests")
+def send_follow_digests() -> dict[str, int]:
+    """The follows' email digests (beat: FOLLOW_DIGEST_EVERY_S, daily by default)."""
+    from search.digest import digests_send_all
+
+    return {"sent": digests_send_all()}

@@ -9,6 +9,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from search.across import across_records
 from search.engine import (
     HIT_TYPES,
     SORT_ORDERS,
@@ -43,6 +44,24 @@ def _facet_links(query: SearchQuery, result: SearchResult) -> list[dict[str, obj
     return groups
 
 
+def _follow_target(query: SearchQuery) -> dict[str, str] | None:
+    """What "Follow" on this page follows: a taxonomy value when the search is just that
+    facet, otherwise the search itself (its words and filters, not its page or order)."""
+    if query.type == "disclosure":
+        return None
+    only_taxonomy = (
+        query.parsed.is_empty
+        and list(query.facets) == ["taxonomy"]
+        and len(query.facets["taxonomy"]) == 1
+        and not (query.date_from or query.date_to or query.incident_ids)
+    )
+    if only_taxonomy:
+        value = query.facets["taxonomy"][0]
+        return {"kind": "taxonomy", "target": value, "what": "this taxonomy value"}
+    params = query_to_params(query, page=None, page_size=None, sort=None)
+    return {"kind": "search", "target": urlencode(params), "what": "this search"}
+
+
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
@@ -71,11 +90,17 @@ def search_page(request: HttpRequest) -> HttpResponse:
     exported = export_query(result)
     context.update(
         {
+            "follow": _follow_target(query),
+            "feed_url": "feed.atom" + _link(exported, page=None, page_size=None, sort=None)
+            if query.type != "disclosure"
+            else None,
             "result": result,
             "count": count,
             "capped_notice": count.capped_notice(
                 relevance=query.effective_sort == "relevance" and not query.parsed.is_empty
             ),
+            "across": across_records(query),
+            "disclosures_url": _link(query, type="disclosure", page=None, facet=None),
             "facet_groups": _facet_links(query, result),
             "previous_url": _link(query, page=str(page - 1)) if page > 1 else None,
             "next_url": _link(query, page=str(page + 1)) if page < count.pages else None,

@@ -26,7 +26,12 @@ from registry.models import User
 from venues.models import Venue
 from venues.services.assignment import assignments_auto
 from venues.services.reviews import AnswerInput, review_decide, review_submit
-from venues.services.venues import PhaseSpec, venue_add_reviewers, venue_create
+from venues.services.venues import (
+    PhaseSpec,
+    venue_add_reviewers,
+    venue_create,
+    venue_paper_accept,
+)
 
 VENUE_SLUG = "demo"
 DEMO_PASSWORD_ENV = "DEMO_PASSWORD"  # noqa: S105 - the variable's name, not a password
@@ -387,6 +392,7 @@ def load_venue() -> Venue:
         if paper.state != "draft":
             disclosure_transition(action="submit", disclosure_id=disclosure.pk, actor=author)
             disclosure_recompute(disclosure_id=disclosure.pk)
+            venue_paper_accept(actor=chair, venue=venue, disclosure_id=disclosure.pk)
         disclosure.refresh_from_db()
         created.append((paper, disclosure))
     assignments_auto(actor=chair, venue=venue, per_paper=2)

@@ -58,22 +58,76 @@ def venue_current_phase(*, venue: Venue, at: datetime | None = None) -> ReviewPh
     return venue.phases.filter(starts_at__lte=at or timezone.now()).order_by("-starts_at").first()
 
 
+class AmbiguousSubmissionId(Exception):
+    """More than one paper line at a venue answers to one submission id."""
+
+
 def venue_papers(*, venue: Venue) -> QuerySet[Disclosure]:
-    """The venue's papers as its chairs see them: every disclosure past the draft stage."""
+    """The venue's papers as its chairs see them: accepted ones past the draft stage."""
     return (
-        Disclosure.objects.filter(venue=venue)
+        Disclosure.objects.filter(venue=venue, venue_accepted=True)
         .exclude(state__in=VENUE_HIDDEN_STATES)
         .select_related("owner", "venue")
         .order_by("venue_submission_id", "id")
     )
 
 
+def venue_paper_requests(*, venue: Venue) -> QuerySet[Disclosure]:
+    """Disclosures their researchers attached to the venue that no chair has accepted yet."""
+    return (
+        Disclosure.objects.filter(venue=venue, venue_accepted=False)
+        .exclude(state__in=(*VENUE_HIDDEN_STATES, DisclosureState.WITHDRAWN))
+        .select_related("owner", "venue")
+        .order_by("venue_submission_id", "id")
+    )
+
+
+def venue_workflow_refusal(*, actor: Viewer, disclosure: Disclosure) -> str | None:
+    """Why `actor` may not decide on or assign a venue's paper now, or None if they may.
+
+    The one venue rule of the disclosure workflow: a paper attached to a venue is decided
+    (claimed, assigned, released, verified, rejected, returned) only by a chair of that venue
+    while its current phase lets chairs decide, or by a reviewer the venue assigned to it.
+    A disclosure outside any venue meets no venue rule.
+    """
+    if disclosure.venue_id is None:
+        return None
+    if not _authenticated(actor):
+        return "sign in first"
+    if assignment_for(reviewer=actor, disclosure=disclosure) is not None:
+        return None
+    if not venue_is_chair(user=actor, venue=disclosure.venue):
+        return "only the venue's chairs and the paper's assigned reviewers act on it"
+    phase = venue_current_phase(venue=disclosure.venue)
+    if phase is None or not phase.chairs_may_decide:
+        return "the venue's current phase does not allow decisions"
+    return None
+
+
 def venue_paper_by_submission_id(*, venue: Venue, submission_id: str) -> Disclosure | None:
-    """The live version of a paper: an amendment supersedes the version it replaces."""
+    """The live version of a paper: an amendment supersedes the version it replaces.
+
+    Raises AmbiguousSubmissionId when live versions of more than one paper line share the id
+    (a database constraint forbids it; the lookup refuses to guess all the same).
+    """
     candidates = venue_papers(venue=venue).filter(venue_submission_id=submission_id.strip())
     candidates = candidates.order_by("-version", "-id")
-    live = candidates.exclude(state__in=[DisclosureState.WITHDRAWN, DisclosureState.REJECTED])
-    return live.first() or candidates.first()
+    live = list(candidates.exclude(state__in=[DisclosureState.WITHDRAWN, DisclosureState.REJECTED]))
+    if len({_line_root_id(paper) for paper in live}) > 1:
+        raise AmbiguousSubmissionId(
+            f"more than one paper at {venue.slug} has submission id {submission_id.strip()!r}"
+        )
+    return live[0] if live else candidates.first()
+
+
+def _line_root_id(disclosure: Disclosure) -> int:
+    """The first version of the disclosure's line of amendments."""
+    root_id = disclosure.pk
+    parent = disclosure.supersedes_id
+    while parent is not None:
+        root_id = parent
+        parent = Disclosure.objects.filter(pk=parent).values_list("supersedes_id", flat=True)[0]
+    return root_id
 
 
 def venue_reviewer_may_review(*, reviewer: Viewer, disclosure: Disclosure) -> bool:

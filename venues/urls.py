@@ -24,6 +24,7 @@ urlpatterns = [
         name="assignment_remove",
     ),
     path("<slug:slug>/papers/<int:disclosure_id>/", pages.paper_detail, name="paper"),
+    path("<slug:slug>/papers/<int:disclosure_id>/accept/", pages.paper_accept, name="paper_accept"),
     path("<slug:slug>/papers/<int:disclosure_id>/review/", pages.review_form, name="review"),
     path("<slug:slug>/papers/<int:disclosure_id>/recuse/", pages.recuse, name="recuse"),
     path("<slug:slug>/summary.<slug:fmt>", exports.venue_summary, name="summary"),

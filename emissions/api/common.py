@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from emissions.api import serializers as s
 from registry.api_conventions import ErrorSerializer, error_items
-from registry.api_parsers import BoundedJSONParser
+from registry.api_parsers import SafeJSONParser
 
 
 def error_response(status_code: int, detail: Any, **extra: Any) -> Response:
@@ -47,4 +47,4 @@ def documented_responses(*codes: int, ok: Any = None, ok_code: int = 200) -> dic
 class JSONOnly:
     """Every endpoint here reads JSON bodies only (nested claims and runs have no form shape)."""
 
-    parser_classes = [BoundedJSONParser]
+    parser_classes = [SafeJSONParser]

@@ -29,6 +29,7 @@ from emissions.presentation import audit_rows, disclosure_badge
 from emissions.selectors import recomputation_current
 from emissions.services.disclosures import linked_systems_from_slugs
 from registry.api_conventions import ErrorSerializer
+from registry.api_parsers import json_text_problem
 
 MAX_RUNS_PER_DISCLOSURE = 1000
 
@@ -52,6 +53,14 @@ class RunsField(serializers.ListField):
         super().__init__(
             child=serializers.DictField(), max_length=MAX_RUNS_PER_DISCLOSURE, **kwargs
         )
+
+    def to_internal_value(self, data: Any) -> list[dict[str, Any]]:
+        runs = super().to_internal_value(data)
+        # Free-form JSON: no text field's validator sees its strings (PostgreSQL stores no NUL).
+        problem = json_text_problem({"runs": runs})
+        if problem:
+            raise serializers.ValidationError(problem)
+        return runs
 
 
 class EntitySlugsField(serializers.ListField):
@@ -289,6 +298,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = StrictCharField()
+    expires_at = serializers.DateTimeField(help_text="After this, the token gets 401")
 
 
 class EstimateRequestSerializer(serializers.Serializer):

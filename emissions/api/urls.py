@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from emissions.api import stateless, views
+from emissions.api import stateless, systems, views
 
 router = SimpleRouter()
 router.register("disclosures", views.DisclosureViewSet, basename="api-disclosures")
@@ -26,5 +26,7 @@ urlpatterns = [
         views.DisclosureCommentsView.as_view(),
         name="api-disclosures-comments",
     ),
+    path("systems/", systems.SystemList.as_view(), name="api-systems"),
+    path("systems/<slug:slug>/", systems.SystemDetail.as_view(), name="api-systems-detail"),
     *router.urls,
 ]

@@ -68,6 +68,8 @@ class GridIntensity:
     ``figures`` is the location's series by year (one figure without a year for sources that
     give none); the entry itself carries the latest. ``for_year`` picks a run's year.
     ``borrowed`` marks a cloud region that has no figure of its own and uses its country's.
+    ``spread`` spans every figure the packages hold for the same grid (all years, all
+    sources; ``refresh.py``): the range never stops short of it, see ``intensity_range``.
     """
 
     key: str
@@ -84,6 +86,7 @@ class GridIntensity:
     figures: tuple[YearFigure, ...] = ()
     borrowed: bool = False
     requested_year: int | None = None  # set when a run's year was missing: nearest year used
+    spread: tuple[float, float] | None = None
     provenance: str = ""
 
     def __post_init__(self) -> None:
@@ -177,9 +180,22 @@ class Catalog:
         return {entry.key: entry for entry in entries}
 
     def find_accelerator(self, name: str) -> Accelerator | None:
-        """The accelerator a name or alias refers to, or None."""
+        """The accelerator a name or alias refers to, or None. A vendor's name in front is
+        optional (``NVIDIA Tesla V100-SXM2-16GB`` is ``Tesla V100-SXM2-16GB``), as
+        ``nvidia-smi`` and model cards write it with or without."""
         found = self.accelerators.get(name)  # canonical names skip the normalisation
-        return found if found is not None else self._accelerator_index.get(normalise_name(name))
+        if found is not None:
+            return found
+        key = normalise_name(name)
+        found = self._accelerator_index.get(key)
+        if found is None:
+            for vendor in {normalise_name(a.vendor) for a in self.accelerators.values()}:
+                if key.startswith(vendor) and len(key) > len(vendor):
+                    found = self._accelerator_index.get(key[len(vendor) :])
+                    if found is not None and normalise_name(found.vendor) == vendor:
+                        return found
+                    found = None
+        return found
 
     def accelerator(self, name: str, field: str = "accelerator") -> Accelerator:
         """The accelerator for ``name``; raises with the closest names when unknown."""
@@ -221,6 +237,16 @@ class Catalog:
                 f"unknown cloud provider {provider!r}; {hint}", f"{prefix}cloud_provider"
             )
         found = self.cloud_regions.get((canonical, region.strip().lower()))
+        if found is None:  # "West Europe" (Azure's display name) is westeurope
+            key = normalise_name(region)
+            found = next(
+                (
+                    e
+                    for (p, r), e in self.cloud_regions.items()
+                    if p == canonical and normalise_name(r) == key
+                ),
+                None,
+            )
         if found is None:
             regions = [r for p, r in self.cloud_regions if p == canonical]
             hint = suggestion(region, regions)
@@ -248,6 +274,15 @@ class Catalog:
             facility = "hyperscale_cloud"
         return self.pue_defaults.get(facility or "unknown", self.pue_defaults["unknown"])
 
+    def zones(self, country: str) -> tuple[GridIntensity, ...]:
+        """The grid zones inside a country (``US-CA``, ``CA-QC``, ...), empty when the
+        packages do not split it."""
+        return _zones(self, country)
+
+    def country_extent(self, entry: GridIntensity) -> tuple[float, float]:
+        """(low, high) g/kWh over a country's entry and its zones: a country names no site."""
+        return _country_extent(self, entry)
+
     def intensity_for_year(self, entry: GridIntensity, year: int | None) -> GridIntensity:
         """The entry's figure for a run's year: that year's, else the nearest year's (flagged
         with ``requested_year`` and a range widened by the ``other_year`` rule). Entries
@@ -274,14 +309,35 @@ class Catalog:
         }
 
 
+def intensity_range(
+    value: float, judgement: Range, spread: tuple[float, float] | None
+) -> tuple[float, float]:
+    """(low, high) g/kWh of a defaulted intensity: the judgement range of its kind around the
+    value, stretched to every figure the packages hold for the same grid, so that where the
+    sources or the years disagree the range says so (read as +/- 2 sigma by calibration.py)."""
+    low, high = value * judgement[0], value * judgement[1]
+    if spread is not None:
+        low, high = min(low, spread[0]), max(high, spread[1])
+    return low, high
+
+
+@lru_cache(maxsize=1024)
+def _zones(catalog: Catalog, country: str) -> tuple[GridIntensity, ...]:
+    return tuple(e for e in catalog.grid_regions.values() if e.country == country)
+
+
+@lru_cache(maxsize=1024)
+def _country_extent(catalog: Catalog, entry: GridIntensity) -> tuple[float, float]:
+    zones = _zones(catalog, entry.country) if entry.country else ()
+    low = min([entry.low_g_per_kwh, *(z.low_g_per_kwh for z in zones)])
+    return low, max([entry.high_g_per_kwh, *(z.high_g_per_kwh for z in zones)])
+
+
 @lru_cache(maxsize=4096)
 def _for_year(catalog: Catalog, entry: GridIntensity, year: int) -> GridIntensity:
     dated = [f for f in entry.figures if f[0] is not None]
     found, value, source = min(dated, key=lambda f: (abs(f[0] - year), -f[0]))  # type: ignore[operator]
-    low, high = (
-        entry.low_g_per_kwh / entry.intensity_g_per_kwh,
-        (entry.high_g_per_kwh / entry.intensity_g_per_kwh),
-    )
+    low, high = intensity_range(value, catalog.rules.intensity_catalog[entry.kind], entry.spread)
     requested = None
     if found != year:
         widen_low, widen_high = catalog.rules.intensity_catalog["other_year"]
@@ -289,8 +345,8 @@ def _for_year(catalog: Catalog, entry: GridIntensity, year: int) -> GridIntensit
     return replace(
         entry,
         intensity_g_per_kwh=value,
-        low_g_per_kwh=value * low,
-        high_g_per_kwh=value * high,
+        low_g_per_kwh=low,
+        high_g_per_kwh=high,
         year=found,
         source=source,
         requested_year=requested,

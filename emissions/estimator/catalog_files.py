@@ -15,7 +15,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .catalog import Accelerator, Catalog, GridIntensity, PueDefault, Range, Rules, normalise_name
+from .catalog import (
+    Accelerator,
+    Catalog,
+    GridIntensity,
+    PueDefault,
+    Range,
+    Rules,
+    intensity_range,
+    normalise_name,
+)
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -87,14 +96,17 @@ def _intensity(
     latest = max(raw["figures"], key=lambda f: f["year"] or 0)
     source, licence, basis = _describe(sources[latest["source"]])
     value = float(latest["g_per_kwh"])
-    low, high = ranges[kind]
+    spread = raw.get("spread_g_per_kwh")
+    spread = (float(spread[0]), float(spread[1])) if spread else None
+    low, high = intensity_range(value, ranges[kind], spread)
     return GridIntensity(
         key=key,
         kind=kind,
         label=label,
         intensity_g_per_kwh=value,
-        low_g_per_kwh=value * low,
-        high_g_per_kwh=value * high,
+        low_g_per_kwh=low,
+        high_g_per_kwh=high,
+        spread=spread,
         country=country if country is not None else raw.get("country"),
         year=latest["year"],
         source=source,
@@ -191,7 +203,9 @@ def _build(directory: Path) -> Catalog:
     for code, raw in intensity["countries"].items():
         entry = _intensity(f"country:{code}", "country", raw["name"], raw, ranges, sources, code)
         countries[code] = entry
-        for name in (code, raw.get("iso2") or "", raw["name"]):
+        # "UK" is the code ISO 3166-1 exceptionally reserves for the United Kingdom (GB).
+        uk = "UK" if raw.get("iso2") == "GB" else ""
+        for name in (code, raw.get("iso2") or "", raw["name"], uk):
             if name:
                 country_index.setdefault(normalise_name(name), entry)
 
@@ -203,14 +217,15 @@ def _build(directory: Path) -> Catalog:
                 entry = _intensity(key, "cloud_region", label, raw, ranges, sources)
             else:  # no figure of its own: the country's, flagged and widened
                 home = countries[raw["country"]]
-                low, high = ranges["cloud_region_via_country"]
+                kind = "cloud_region_via_country"
+                low, high = intensity_range(home.intensity_g_per_kwh, ranges[kind], home.spread)
                 entry = replace(
                     home,
                     key=key,
-                    kind="cloud_region_via_country",
+                    kind=kind,
                     label=label,
-                    low_g_per_kwh=home.intensity_g_per_kwh * low,
-                    high_g_per_kwh=home.intensity_g_per_kwh * high,
+                    low_g_per_kwh=low,
+                    high_g_per_kwh=high,
                     borrowed=True,
                 )
             cloud_regions[(provider, region)] = entry

@@ -28,11 +28,16 @@ KNOWN_KEYS = ("emissions", "source", "training_type", "geographical_location", "
 _KEY_LINE = re.compile(r"""^(?P<q>["']?)co2_eq_emissions(?P=q)\s*:(?P<rest>.*)$""")
 _PAIR = re.compile(r"""^(?P<key>[A-Za-z_][\w-]*|"[^"]*"|'[^']*')\s*:(?:\s+(?P<value>.*))?$""")
 _NUMBER = re.compile(r"^[+-]?(\d[\d_]*)?(\.\d[\d_]*)?([eE][+-]?\d+)?$")
-_WITH_UNIT = re.compile(r"^(?P<number>[+]?[\d_.]+(?:[eE][+-]?\d+)?)\s*(?P<unit>[A-Za-z₂0-9 ]+)$")
-_HARDWARE = re.compile(
-    r"^\s*(?P<count>\d+)\s*(?:x|×)?\s*(?P<name>.+?)\s*(?:gpus?|tpus?|chips?|devices?)?\s*$",
-    re.IGNORECASE,
+# No two neighbouring parts of a pattern may match the same characters (spaces above all):
+# overlapping quantifiers backtrack quadratically on a long value that fails at its end.
+# A unit starts with a letter, so the spaces before it belong to `\s*` alone.
+_WITH_UNIT = re.compile(
+    r"^(?P<number>[+]?[\d_.]+(?:[eE][+-]?\d+)?)\s*(?P<unit>[A-Za-z₂][A-Za-z₂0-9 ]*)$"
 )
+_HARDWARE_COUNT = re.compile(r"(?P<count>\d+)\s*")
+_HARDWARE_SUFFIXES = ("gpus", "gpu", "tpus", "tpu", "chips", "chip", "devices", "device")
+# Card values are short (a number, a place, a device); a longer one is refused, not parsed.
+MAX_VALUE_CHARS = 1_000
 
 
 def _front_matter(text: str) -> tuple[list[str], int]:
@@ -64,6 +69,8 @@ def _strip_comment(value: str) -> str:
 
 def _scalar(raw: str, where: str) -> tuple[Any, bool]:
     """A YAML plain or quoted scalar -> (value, was_quoted)."""
+    if len(raw) > MAX_VALUE_CHARS:
+        raise EstimatorInputError(f"value longer than {MAX_VALUE_CHARS} characters", where)
     value = _strip_comment(raw)
     if not value or value in ("~", "null", "Null", "NULL"):
         return None, False
@@ -196,15 +203,35 @@ def _grams(value: Any, quoted: bool, warnings: list[str]) -> float:
     return grams
 
 
+def split_hardware(text: str) -> tuple[int | None, str]:
+    """``"8 x NVIDIA A100 GPUs"`` -> ``(8, "NVIDIA A100")``; without a leading count, None.
+
+    Written as string operations around one anchored pattern: a single regex with a lazy name
+    between optional space runs backtracks cubically on a long run of spaces.
+    """
+    text = text.strip()
+    match = _HARDWARE_COUNT.match(text)
+    if match is None or match.end() == len(text):
+        return None, text
+    name = text[match.end() :]
+    if name[0] in "xX×" and len(name) > 1:
+        name = name[1:].lstrip()
+    lowered = name.lower()
+    for suffix in _HARDWARE_SUFFIXES:
+        if lowered.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)].rstrip()
+            break
+    return int(match["count"]), name
+
+
 def _hardware(text: str, catalog: Catalog, warnings: list[str]) -> dict[str, Any]:
-    match = _HARDWARE.match(text)
-    name = match["name"] if match else text
+    count, name = split_hardware(text)
     for candidate in (name, re.sub(r"^(nvidia|amd|google)\s+", "", name, flags=re.IGNORECASE)):
         found = catalog.find_accelerator(candidate)
         if found is not None:
             out: dict[str, Any] = {"accelerator": found.name}
-            if match:
-                out["count"] = int(match["count"])
+            if count is not None:
+                out["count"] = count
             return out
     warnings.append(f"hardware_used {text!r} is not matched to a catalog accelerator")
     return {}

@@ -101,8 +101,13 @@ class PlausibilityChecks:
             except EstimatorInputError:
                 entry = None
             if entry is not None:
-                lows.append(entry.low_g_per_kwh)
-                highs.append(entry.high_g_per_kwh)
+                # A country names no site: any of its zones' grids is possible.
+                if entry.kind == "country":
+                    low, high = self.catalog.country_extent(entry)
+                else:
+                    low, high = entry.low_g_per_kwh, entry.high_g_per_kwh
+                lows.append(low)
+                highs.append(high)
                 labels.append(entry.label)
             elif run.intensity_g_per_kwh is not None:
                 lows.append(run.intensity_g_per_kwh)

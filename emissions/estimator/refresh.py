@@ -133,6 +133,7 @@ def build_intensity(
     for provider, regions in cited.get("cloud_regions_without_figure", {}).items():
         for region, raw in regions.items():
             cloud[provider].setdefault(region, {"country": raw["country"], "where": raw["where"]})
+    _add_spreads(countries, grid, cloud)
     world = by_kind["world"]["world"]
     return {
         "kind": "grid_intensity",
@@ -150,6 +151,39 @@ def build_intensity(
         "cloud_regions": {p: dict(sorted(r.items())) for p, r in sorted(cloud.items())},
         "grid_regions": grid,
     }
+
+
+def _figures(entry: dict[str, Any]) -> list[float]:
+    return [f["g_per_kwh"] for f in [*entry.get("figures", []), *entry.get("alternatives", [])]]
+
+
+def _add_spreads(
+    countries: dict[str, Any], grid: dict[str, Any], cloud: dict[str, dict[str, Any]]
+) -> None:
+    """Give every location with figures the span of all figures the packages hold for its grid.
+
+    A location's yearly average stands in for one site and one stretch of months; how far it
+    can be off is measured by how far the figures for the same grid disagree: its own series
+    across years and the other packages' figures (``alternatives``). A cloud region's own
+    figure (one source, year not stated) is joined by its country's figures when no package
+    splits that country into zones, since the country's grid is then the region's grid; where
+    the country is split (the United States, Canada, ...), the national figures describe other
+    grids and are left out. The loader reads ``spread_g_per_kwh`` as the range of the
+    defaulted intensity (never narrower than the judgement range of its kind in rules.json).
+    """
+    zoned = {raw.get("country") for raw in grid.values()}
+    for entry in [*countries.values(), *grid.values()]:
+        values = _figures(entry)
+        entry["spread_g_per_kwh"] = [min(values), max(values)]
+    for regions in cloud.values():
+        for entry in regions.values():
+            values = _figures(entry)
+            if not values:
+                continue  # no figure of its own: borrows its country's entry at load time
+            home = entry.get("country")
+            if home in countries and home not in zoned:
+                values += _figures(countries[home])
+            entry["spread_g_per_kwh"] = [min(values), max(values)]
 
 
 def build_pue(sources: dict[str, Source], records: list[Record], cited: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from emissions.models.disclosure import (
 from emissions.models.override import OverrideOutcome, VerificationOverride
 from emissions.models.recomputation import Recomputation, Verdict
 from emissions.models.review import DisclosureComment, ReviewConflict
+from emissions.models.system_link import SystemModelLink, SystemRelation
 
 __all__ = [
     "AWAITING_REVIEW_STATES",
@@ -25,6 +26,8 @@ __all__ = [
     "OverrideOutcome",
     "Recomputation",
     "ReviewConflict",
+    "SystemModelLink",
+    "SystemRelation",
     "Verdict",
     "VerificationOverride",
 ]

@@ -92,6 +92,9 @@ class Disclosure(models.Model):
         "venues.Venue", null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
     )
     venue_submission_id = models.CharField(max_length=100, blank=True)
+    # A researcher's attachment to a venue is a request until one of its chairs accepts it;
+    # only accepted papers are the venue's (listed, assigned, found by submission id).
+    venue_accepted = models.BooleanField(default=False, editable=False)
 
     # The estimator's run objects, with the field names of its command-line JSON.
     runs = models.JSONField(default=list, blank=True)
@@ -193,6 +196,17 @@ class Disclosure(models.Model):
                 fields=["owner", "idempotency_key"],
                 condition=models.Q(idempotency_key__isnull=False),
                 name="disclosure_idempotency_key_unique",
+            ),
+            # One live paper line per (venue, submission id): amendments keep their first
+            # version's venue and id, so the first version holds the id for the whole line.
+            models.UniqueConstraint(
+                fields=["venue", "venue_submission_id"],
+                condition=models.Q(
+                    venue__isnull=False, venue_accepted=True, supersedes__isnull=True
+                )
+                & ~models.Q(venue_submission_id="")
+                & ~models.Q(state__in=[DisclosureState.REJECTED, DisclosureState.WITHDRAWN]),
+                name="disclosure_venue_submission_id_unique",
             ),
             # At most one amendment of a version is alive (open or verified) at a time.
             models.UniqueConstraint(

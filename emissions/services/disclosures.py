@@ -44,6 +44,18 @@ from registry.workflow import audit
 DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
 ARXIV_PATTERN = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 MAX_AUTHORS = 500
+# Names end up in email subjects and file names: one line each.
+SINGLE_LINE_FIELDS = (
+    "model_name",
+    "model_version",
+    "organisation",
+    "paper_title",
+    "doi",
+    "arxiv_id",
+    "venue_submission_id",
+    "tool_name",
+    "tool_version",
+)
 MAX_LINKED_SYSTEMS = 50
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -138,6 +150,10 @@ def _check(disclosure: Disclosure, systems: list[Entity] | None) -> None:
         raise ValidationError(errors)
     if not disclosure.model_name:
         errors["model_name"] = "Name the model."
+    for name in SINGLE_LINE_FIELDS:
+        value = getattr(disclosure, name)
+        if isinstance(value, str) and any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in value):
+            errors[name] = "Write it on one line, without control characters."
     for name, choices in (
         ("architecture", Architecture),
         ("method", Method),
@@ -284,6 +300,7 @@ def disclosure_update(*, disclosure_id: int, actor: User, fields: DisclosureFiel
         systems = _apply(disclosure, fields)
         _check(disclosure, systems)
         changed = [name for name in COPIED_ON_AMEND if getattr(disclosure, name) != before[name]]
+        _check_venue_change(disclosure, changed)
         if systems is not None and {s.pk for s in systems} != before_systems:
             disclosure.linked_systems.set(systems)
             changed.append("linked_systems")
@@ -298,6 +315,29 @@ def disclosure_update(*, disclosure_id: int, actor: User, fields: DisclosureFiel
                 data={"fields": sorted(changed)},
             )
     return disclosure
+
+
+VENUE_FIELDS = ("venue", "venue_submission_id")
+
+
+def _check_venue_change(disclosure: Disclosure, changed: list[str]) -> None:
+    """A new venue or submission id is a new request to the venue, never a carried acceptance.
+
+    An amendment keeps its line's venue and id: the first version holds the id for the line.
+    """
+    if not set(changed) & set(VENUE_FIELDS):
+        return
+    if disclosure.supersedes_id is not None:
+        raise ValidationError(
+            {
+                name: "An amendment keeps the venue and submission id of the version it amends."
+                for name in VENUE_FIELDS
+                if name in changed
+            }
+        )
+    if disclosure.venue_accepted:
+        disclosure.venue_accepted = False
+        changed.append("venue_accepted")
 
 
 def disclosure_amend(*, disclosure_id: int, actor: User) -> Disclosure:
@@ -319,6 +359,7 @@ def disclosure_amend(*, disclosure_id: int, actor: User) -> Disclosure:
         **{name: getattr(original, name) for name in COPIED_ON_AMEND},
     )
     amendment.input_hash = original.input_hash
+    amendment.venue_accepted = original.venue_accepted
     try:
         with transaction.atomic():
             amendment.save()
@@ -338,15 +379,16 @@ def disclosure_amend(*, disclosure_id: int, actor: User) -> Disclosure:
 
 
 def _import_text(raw: bytes | str) -> str:
-    if isinstance(raw, bytes):
-        if len(raw) > IMPORT_MAX_BYTES:
-            raise ValidationError({"file": f"The file is larger than {IMPORT_MAX_BYTES} bytes."})
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError({"file": "The file is not UTF-8 text."}) from None
     if len(raw) > IMPORT_MAX_BYTES:
         raise ValidationError({"file": f"The file is larger than {IMPORT_MAX_BYTES} bytes."})
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": "The file is not UTF-8 text."}) from None
+    if "\x00" in raw:
+        # PostgreSQL stores no NUL; a text export never has one.
+        raise ValidationError({"file": "The file contains a NUL character: not a text file."})
     return raw
 
 

@@ -24,6 +24,9 @@ rolled-back action sends nothing.
     discrepancy; anything worse needs an override, which publishes nothing until a second
     person (never the one who recorded it) confirms it.
     "Reviewer" includes chairs and staff; nobody reviews their own or a conflicted disclosure.
+    A venue's paper adds one rule to claim .. reject (`venues.selectors.venue_workflow_refusal`,
+    registered through `emissions.services.venue_rule`): the venue's chair while its phase
+    allows decisions, or a reviewer the venue assigned to the paper.
 
 Verified, rejected and withdrawn are final; a verified disclosure changes only by amendment.
 """
@@ -45,6 +48,7 @@ from emissions.selectors import (
 )
 from emissions.services.disclosures import disclosure_submission_errors
 from emissions.services.recompute_queue import disclosure_recompute_enqueue
+from emissions.services.venue_rule import venue_refusal
 from emissions.services.verdict_rule import (
     confirm_override_refusal,
     decision_evidence,
@@ -76,15 +80,31 @@ def _may_review(actor: User | None, disclosure: Disclosure) -> bool:
     )
 
 
+def _venue_allows(actor: User | None, disclosure: Disclosure) -> bool:
+    """A venue's paper: its chair in a deciding phase, or a reviewer the venue assigned."""
+    return venue_refusal(actor=actor, disclosure=disclosure) is None
+
+
+def _claims(actor: User | None, disclosure: Disclosure) -> bool:
+    return _may_review(actor, disclosure) and _venue_allows(actor, disclosure)
+
+
 def _is_chair(actor: User | None, disclosure: Disclosure) -> bool:
-    return actor is not None and actor.has_role(Role.CHAIR) and _may_review(actor, disclosure)
+    return (
+        actor is not None
+        and actor.has_role(Role.CHAIR)
+        and _may_review(actor, disclosure)
+        and _venue_allows(actor, disclosure)
+    )
 
 
 def _decides(actor: User | None, disclosure: Disclosure) -> bool:
     """The reviewer it is assigned to, or a chair; never someone with a conflict."""
     if actor is None or not _may_review(actor, disclosure):
         return False
-    return disclosure.assigned_reviewer_id == actor.pk or actor.has_role(Role.CHAIR)
+    return (
+        disclosure.assigned_reviewer_id == actor.pk or actor.has_role(Role.CHAIR)
+    ) and _venue_allows(actor, disclosure)
 
 
 def _confirms_override(actor: User | None, disclosure: Disclosure) -> bool:
@@ -117,7 +137,7 @@ DISCLOSURE_WORKFLOW = TransitionTable.of(
         _is_owner,
         label="Withdraw",
     ),
-    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _may_review, label="Take it"),
+    Transition("claim", frozenset({S.SUBMITTED}), S.IN_REVIEW, _claims, label="Take it"),
     Transition(
         "assign",
         frozenset({S.SUBMITTED, S.IN_REVIEW}),
@@ -282,6 +302,11 @@ def disclosure_assign(
             raise TransitionNotAllowed(
                 f"{reviewer.get_username()} cannot review this disclosure "
                 "(not a reviewer, its author, or a conflict of interest)"
+            )
+        if not _venue_allows(reviewer, record):
+            # A venue's paper goes to the reviewers the venue assigned (emissions.assignment).
+            raise TransitionNotAllowed(
+                f"{reviewer.get_username()} is not assigned to this paper by its venue"
             )
         record.assigned_reviewer = reviewer
         return ["assigned_reviewer"]

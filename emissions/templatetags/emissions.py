@@ -1,18 +1,20 @@
-"""Number formats of the disclosure pages, and the incident page's footprint slot."""
+"""Number formats of the disclosure pages, and the slots the emissions area fills on the
+incident, entity and home pages of the catalog."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django import template
 
 from emissions.charts import format_tco2e
+from emissions.models import DisclosureState
 from emissions.planning import readable_time
-from emissions.presentation import LeaderboardRow, leaderboard_row
-from emissions.selectors import verified_disclosures_for_entities, with_verification
+from emissions.selectors import disclosures_public
+from emissions.systems import emissions_summary, footprints_for_systems
+from emissions.systems import footprints_for_incident as system_footprints_for_incident
 from incidents.models import Entity, EntityRole, Incident
 
 register = template.Library()
@@ -62,28 +64,36 @@ def kwh(value: Any) -> str:
     return ""
 
 
-@register.inclusion_tag("emissions/_footprints_for_entities.html")
-def footprints_for_entities(entities: Iterable[Entity]) -> dict[str, Any]:
-    """Verified training footprints of these AI systems (renders nothing when none)."""
-    ids = [entity.pk for entity in entities]
-    return {"rows": _footprint_rows(ids)}
-
-
-@register.inclusion_tag("emissions/_footprints_for_entities.html")
+@register.inclusion_tag("emissions/_footprints_for_incident.html")
 def footprints_for_incident(incident: Incident) -> dict[str, Any]:
-    """Verified training footprints of the AI systems implicated in an incident."""
-    ids = list(
-        incident.entity_links.filter(role=EntityRole.IMPLICATED_SYSTEM).values_list(
-            "entity_id", flat=True
-        )
+    """Links and verified footprints of the AI systems implicated in an incident (one query)."""
+    return {"footprints": system_footprints_for_incident(incident)}
+
+
+@register.inclusion_tag("emissions/_entity_system.html")
+def system_for_entity(entity: Entity) -> dict[str, Any]:
+    """The entity page's pointer to its system page, with the models linked (one query)."""
+    footprints = footprints_for_systems([entity.pk])[entity.pk]
+    # Organisations and harmed people get no "as an AI system" section; systems always do.
+    shown = (
+        bool(footprints) or entity.incident_links.filter(role=EntityRole.IMPLICATED_SYSTEM).exists()
     )
-    return {"rows": _footprint_rows(ids)}
+    # An organisation's own disclosures, by the organisation named in them (GPT-3 for OpenAI).
+    trained = list(
+        disclosures_public()
+        .filter(organisation__iexact=entity.name)
+        .exclude(amendments__state=DisclosureState.VERIFIED)
+        .order_by("-claim_tco2e", "-id")[:10]
+    )
+    return {
+        "entity": entity,
+        "footprints": footprints,
+        "shown": shown,
+        "trained": trained,
+    }
 
 
-def _footprint_rows(entity_ids: list[int]) -> list[LeaderboardRow]:
-    """The leaderboard's reading of each footprint: recomputed, claimed, what was verified."""
-    if not entity_ids:
-        return []
-    return [
-        leaderboard_row(d) for d in with_verification(verified_disclosures_for_entities(entity_ids))
-    ]
+@register.inclusion_tag("emissions/_home_emissions.html")
+def home_emissions() -> dict[str, Any]:
+    """The home page's emissions column beside the incident counts."""
+    return {"summary": emissions_summary()}

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from emissions.charts import what_if_bars, what_if_svg
-from emissions.models import Disclosure
+from emissions.models import OPEN_STATES, Disclosure, SystemModelLink
 from emissions.presentation import (
     audit_rows,
     disclosure_badge,
@@ -129,6 +129,11 @@ def disclosure_context(request: HttpRequest, disclosure: Disclosure) -> dict[str
         "versions": disclosure_versions(disclosure, viewer=request.user),
         "superseded_by": disclosure_superseded_by(disclosure),
         "linked_systems": linked,
+        "system_links": list(
+            SystemModelLink.objects.filter(disclosure=disclosure).select_related("system")
+        ),
+        "may_confirm_systems": disclosure.owner_id == request.user.pk
+        and disclosure.state in OPEN_STATES,
         "linked_incidents": list(incidents),
         "follows_review": follows,
         "is_owner": disclosure.owner_id == request.user.pk,

@@ -45,6 +45,7 @@ from emissions.services.workflow import (
     disclosure_submit,
     disclosure_transition,
 )
+from emissions.systems import system_suggestions
 from emissions.views.common import owned_disclosure_or_404, safe_next, visible_disclosure_or_404
 from registry.workflow import TransitionNotAllowed
 
@@ -304,6 +305,9 @@ def disclosure_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         label = DISCLOSURE_WORKFLOW.transitions[action].label
         messages.success(request, f"{label}: done.")
+        if action == "submit" and system_suggestions(disclosure):
+            # Catalog systems are named like the model: the author says which use it (or none).
+            return redirect("emissions:systems", pk=disclosure.pk)
     return HttpResponseRedirect(back)
 
 

@@ -58,7 +58,11 @@ def _text(label: str, *, help_text: str = "", rows: int = 0, required: bool = Fa
 class SubmissionFieldsMixin(forms.Form):
     """The report and the incident it belongs to, as typed."""
 
-    url = forms.CharField(label="Article URL", widget=forms.URLInput())
+    url = forms.CharField(
+        label="Article URL",
+        widget=forms.URLInput(),
+        error_messages={"required": "A URL is required."},
+    )
     title = _text("Title", help_text="6 to 500 characters.")
     text = _text("Text of the article", rows=10, help_text="80 to 50,000 characters.")
     authors = _text("Authors", rows=2, help_text="One per line (3 to 200 characters each).")
@@ -77,6 +81,22 @@ class SubmissionFieldsMixin(forms.Form):
     harmed_parties = _text("Alleged harmed or nearly harmed parties", rows=2)
 
     quick_add = False
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.mark_required()
+
+    def mark_required(self) -> None:
+        """Label as required what `submission_validate` requires (a quick add needs only the
+        URL), so no field the form shows as optional is refused when left empty."""
+        messages = {
+            "title": "A title is required (6 to 500 characters).",
+            "text": "The article's text is required (80 to 50,000 characters).",
+        }
+        for name, message in messages.items():
+            if name in self.fields:
+                self.fields[name].required = not self.quick_add
+                self.fields[name].error_messages["required"] = message
 
     def clean_incident_ids(self) -> list[int]:
         return parse_incident_ids(self.cleaned_data.get("incident_ids", ""))
@@ -118,9 +138,9 @@ class SubmissionFieldsMixin(forms.Form):
 class PublicSubmissionMixin(forms.Form):
     """What only the public forms carry: contact details, the honeypot, the idempotency key."""
 
-    submitter_name = _text("Your name (optional)")
+    submitter_name = _text("Your name")
     submitter_email = forms.EmailField(
-        label="Your email (optional)",
+        label="Your email",
         required=False,
         help_text="We write to you when an editor decides; never shown publicly.",
     )
@@ -182,6 +202,7 @@ class SubmissionEditForm(SubmissionFieldsMixin):
     def __init__(self, *args: object, quick_add: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.quick_add = quick_add
+        self.mark_required()
 
     def changes(self) -> dict[str, object]:
         data = self.data_for_service

@@ -49,7 +49,7 @@ from incidents.importers.duplicates import (
     resolve_duplicates,
     sync_redirects,
 )
-from incidents.importers.snapshot import Snapshot, SnapshotError, open_snapshot
+from incidents.importers.snapshot import ImportLimits, Snapshot, SnapshotError, open_snapshot
 from incidents.importers.submissions import (
     SUBMISSION_COLUMNS,
     read_submissions,
@@ -106,8 +106,15 @@ class ImportSummary:
 class AiidSnapshotImporter:
     """One import of one snapshot. `progress` shows a bar per file on `stream`."""
 
-    def __init__(self, *, progress: bool = False, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        progress: bool = False,
+        stream: IO[str] | None = None,
+        limits: ImportLimits | None = None,
+    ) -> None:
         self.progress = progress
+        self.limits = limits or ImportLimits.from_settings()
         self.stream = stream or sys.stderr
         self.provenance = AIID_PROVENANCE
         self.summary = ImportSummary()
@@ -117,7 +124,7 @@ class AiidSnapshotImporter:
 
     def run(self, path: Path) -> ImportSummary:
         try:
-            with open_snapshot(Path(path)) as snapshot, transaction.atomic():
+            with open_snapshot(Path(path), limits=self.limits) as snapshot, transaction.atomic():
                 self._import(snapshot)
         except (SnapshotError, CsvHeaderError) as exc:
             raise ImportFailed(f"{exc}. Nothing was imported.") from None
@@ -333,7 +340,11 @@ class AiidSnapshotImporter:
     ) -> CsvFile:
         """A required file: a missing column is fatal."""
         csv_file = CsvFile(
-            path, dialect=dialect, problems=self.summary.errors, on_read=self._bar(path)
+            path,
+            dialect=dialect,
+            problems=self.summary.errors,
+            on_read=self._bar(path),
+            max_cell_bytes=self.limits.cell_bytes,
         )
         csv_file.require_columns(required)
         return csv_file

@@ -54,7 +54,8 @@ def parse_json_list(cell: str, *, column: str) -> list[Any]:
         return []
     try:
         value = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
+        # RecursionError: brackets nested deeper than the decoder goes; one bad cell.
         raise CellError(f"{column} {text[:40]!r} is not a JSON array") from None
     if not isinstance(value, list):
         raise CellError(f"{column} {text[:40]!r} is not a JSON array")
@@ -90,7 +91,7 @@ def parse_joined_list(cell: str) -> list[str]:
     if text.startswith("[") and text.endswith("]"):
         try:
             value = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             value = None
         if isinstance(value, list):
             return [str(item).strip() for item in value if str(item).strip()]

@@ -90,8 +90,10 @@ class CsvFile:
         dialect: dict[str, Any],
         problems: list[ImportProblem],
         on_read: Callable[[int], None] | None = None,
+        max_cell_bytes: int | None = None,
     ) -> None:
         self.path = path
+        self._max_cell_bytes = max_cell_bytes
         self.name = path.name
         self._dialect = dialect
         self._problems = problems
@@ -143,9 +145,28 @@ class CsvFile:
                 if len(cells) != width:
                     self.problem(start, f"expected {width} cells, found {len(cells)}; row skipped")
                     continue
+                oversized = self._oversized_column(cells)
+                if oversized is not None:
+                    self.problem(
+                        start,
+                        f"the {oversized} cell is larger than {self._max_cell_bytes} bytes "
+                        "(the limit AIID_IMPORT_MAX_CELL_BYTES); row skipped",
+                    )
+                    continue
                 yield CsvRow(start, cells)
         finally:
             self.close()
+
+    def _oversized_column(self, cells: list[str]) -> str | None:
+        """The header name of the first cell over the byte limit, if any."""
+        cap = self._max_cell_bytes
+        if cap is None:
+            return None
+        for name, cell in zip(self.header, cells, strict=True):
+            # A character is at most 4 bytes in UTF-8: encode only cells that might be over.
+            if len(cell) * 4 > cap and len(cell.encode("utf-8", "replace")) > cap:
+                return name
+        return None
 
     def close(self) -> None:
         self._handle.close()

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from incidents.models import Entity, EntityRedirect, Incident, Report
 from incidents.models.submissions import Submission, SubmissionState
 from incidents.normalise import normalise_url
+from registry.text_similarity import similar_incidents_for_text
 
 # pg_trgm similarity of two titles at or above which they are shown as possibly the same
 # story. Re-titled copies of one article score 0.5-0.8; unrelated headlines about the same
@@ -88,11 +89,18 @@ def duplicates_find(
     around: datetime.date | None = None,
     include_submissions: bool = False,
     exclude_submission_id: int | None = None,
+    description: str = "",
+    exclude_incident_ids: Iterable[int] = (),
+    exclude_report_numbers: Iterable[int] = (),
 ) -> DuplicateMatches:
     """Records that may duplicate a report with this URL, title and entities.
 
     `around` anchors the two-week window for entity matches (the publication date, else the
     incident date, else today). `include_submissions` adds open queue entries (editors only).
+    Incidents are also found by the search engine's text similarity of the proposed incident
+    (its title and description; registry.text_similarity), which catches paraphrased titles
+    that share few trigrams. The excluded incidents and reports (what an accepted submission
+    created) are never its duplicates.
     """
     matches = DuplicateMatches()
     if url.strip():
@@ -113,6 +121,12 @@ def duplicates_find(
         ]
     elif incident_title.strip():
         matches.similar_title = _similar_incident_titles(incident_title)
+    if title.strip() or incident_title.strip():
+        matches.similar_title += [
+            c
+            for c in _similar_incident_texts(incident_title or title, description)
+            if (c.kind, c.pk) not in seen | {(m.kind, m.pk) for m in matches.similar_title}
+        ]
     seen |= {(c.kind, c.pk) for c in matches.similar_title}
     names = [n for n in entity_names if n.strip()]
     if names:
@@ -120,7 +134,22 @@ def duplicates_find(
         matches.same_entities = [
             c for c in _same_entities(names, anchor) if (c.kind, c.pk) not in seen
         ]
-    return matches
+    return _without(matches, set(exclude_incident_ids), set(exclude_report_numbers))
+
+
+def _without(matches: DuplicateMatches, incidents: set[int], reports: set[int]) -> DuplicateMatches:
+    """The matches less the records the submission itself created."""
+
+    def keep(c: DuplicateCandidate) -> bool:
+        return not (
+            (c.kind == "incident" and c.pk in incidents) or (c.kind == "report" and c.pk in reports)
+        )
+
+    return DuplicateMatches(
+        same_url=[c for c in matches.same_url if keep(c)],
+        similar_title=[c for c in matches.similar_title if keep(c)],
+        same_entities=[c for c in matches.same_entities if keep(c)],
+    )
 
 
 def duplicates_for_submission(
@@ -134,6 +163,11 @@ def duplicates_for_submission(
         around=submission.date_published or submission.incident_date,
         include_submissions=include_submissions,
         exclude_submission_id=submission.pk,
+        description=submission.description,
+        exclude_incident_ids=submission.resulting_incidents.values_list("pk", flat=True),
+        exclude_report_numbers=[submission.resulting_report_id]
+        if submission.resulting_report_id
+        else [],
     )
 
 
@@ -239,6 +273,23 @@ def _similar_incident_titles(title: str) -> list[DuplicateCandidate]:
             detail=f"Incident {i.pk}: {_percent_similar(i.similarity).lower()}",
         )
         for i in incidents
+    ]
+
+
+def _similar_incident_texts(title: str, description: str) -> list[DuplicateCandidate]:
+    """Incidents the search engine finds alike in words (stemmed, weighted title and
+    description), through the core's hook: the domain does not import search."""
+    return [
+        DuplicateCandidate(
+            kind="incident",
+            pk=found.incident_id,
+            title=found.title,
+            link=f"/incidents/{found.incident_id}/",
+            detail=f"Incident {found.incident_id}: text {round(found.score * 100)}% alike",
+        )
+        for found in similar_incidents_for_text(
+            title=title, text=description, limit=MATCHES_PER_KIND
+        )
     ]
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET
 
 from incidents.forms.editing import (
@@ -20,6 +21,7 @@ from incidents.forms.editing import (
     MergeIncidentsForm,
     ReportIncidentForm,
 )
+from incidents.merging import entities_merge_preview, incidents_merge_preview
 from incidents.services.editing import (
     entities_merge,
     incidents_link,
@@ -41,6 +43,8 @@ class Tool:
     form: type[forms.Form]
     # Performs the service with the form's cleaned data; returns the message to show.
     run: Callable[[User, dict], str]
+    # A merge first shows both records side by side and asks to confirm (incidents.merging).
+    preview: Callable[[dict], object] | None = None
 
 
 def _merge_incidents(actor: User, data: dict) -> str:
@@ -50,7 +54,12 @@ def _merge_incidents(actor: User, data: dict) -> str:
         actor=actor,
         reason=data["reason"],
     )
-    return f"Incident {data['duplicate_id']} merged into incident {target.pk}; its id redirects."
+    return format_html(
+        'Incident {} merged into <a href="{}">incident {}</a>; its id redirects.',
+        data["duplicate_id"],
+        target.get_absolute_url(),
+        target.pk,
+    )
 
 
 def _merge_entities(actor: User, data: dict) -> str:
@@ -60,7 +69,12 @@ def _merge_entities(actor: User, data: dict) -> str:
         actor=actor,
         reason=data["reason"],
     )
-    return f"Entity '{data['duplicate_slug']}' merged into '{target.slug}'; its slug redirects."
+    return format_html(
+        'Entity “{}” merged into <a href="{}">{}</a>; its slug redirects.',
+        data["duplicate_slug"],
+        target.get_absolute_url(),
+        target.name,
+    )
 
 
 def _report_incident(actor: User, data: dict) -> str:
@@ -100,6 +114,9 @@ TOOLS = {
             "Reports, entities, classifications and links move; the old id redirects.",
             MergeIncidentsForm,
             _merge_incidents,
+            lambda data: incidents_merge_preview(
+                duplicate_id=data["duplicate_id"], target_id=data["target_id"]
+            ),
         ),
         Tool(
             "merge-entities",
@@ -107,6 +124,9 @@ TOOLS = {
             "The duplicate's name becomes an alias; its slug redirects.",
             MergeEntitiesForm,
             _merge_entities,
+            lambda data: entities_merge_preview(
+                duplicate_slug=data["duplicate_slug"], target_slug=data["target_slug"]
+            ),
         ),
         Tool(
             "report-incidents",
@@ -146,10 +166,21 @@ def tool(request: HttpRequest, tool: str) -> HttpResponse:
         return render(request, "404.html", status=404)
     template = "submissions/editor/tool.html"
     if request.method != "POST":
-        return render(request, template, {"tool": chosen, "form": chosen.form()})
+        # Prefilled from the query string: "Change the choice" on a merge preview comes back.
+        initial = {name: request.GET[name] for name in request.GET if name != "reason"}
+        return render(request, template, {"tool": chosen, "form": chosen.form(initial=initial)})
     form = chosen.form(request.POST)
     if not form.is_valid():
         return render(request, template, {"tool": chosen, "form": form})
+    if chosen.preview is not None and request.POST.get("confirmed") != "yes":
+        # Nothing changes yet: the editor sees both records and confirms (or goes back).
+        try:
+            preview = chosen.preview(form.cleaned_data)
+        except ValidationError as invalid:
+            add_service_errors(form, invalid)
+            return render(request, template, {"tool": chosen, "form": form})
+        context = {"tool": chosen, "form": form, "preview": preview}
+        return render(request, "submissions/editor/merge_preview.html", context)
     try:
         message = chosen.run(request.user, form.cleaned_data)
     except ValidationError as invalid:

@@ -168,6 +168,7 @@ def submission_form(request: HttpRequest) -> HttpResponse:
             incident_title=data.incident_title,
             entity_names=[*data.deployers, *data.developers, *data.harmed_parties],
             around=data.date_published or data.incident_date,
+            description=data.description,
         )
         if matches.any:
             return render(request, template, {"form": form, "duplicates": matches})

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from registry.accounts.tokens import api_tokens_revoke
 from registry.models import Role, User
 from registry.workflow import audit
 
@@ -162,3 +163,27 @@ def account_confirm(*, user: User) -> None:
         User.objects.filter(pk=user.pk).update(is_active=True)
         user.is_active = True
         audit(actor=user, subject=user, action="account_confirmed")
+
+
+def account_password_set(
+    *, user: User, password: str | None, via: str, actor: User | None = None
+) -> User:
+    """Set (or, with None, disable) an account's password: the one write path of the password
+    change and reset pages and the admin.
+
+    Side effects, in one transaction: the account's API tokens are revoked (a token must not
+    outlive the password it was issued for) and an "password_changed" audit event is written;
+    then the account's failed-login count is cleared.
+    """
+    from registry.accounts.lockout import login_failures_reset  # lockout imports this module
+
+    with transaction.atomic():
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(update_fields=["password"])
+        api_tokens_revoke(user=user, actor=actor, reason=f"password {via}")
+        audit(actor=actor or user, subject=user, action="password_changed", data={"via": via})
+    login_failures_reset(user)
+    return user

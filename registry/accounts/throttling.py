@@ -46,11 +46,12 @@ def password_reset_limit() -> AttemptLimit:
 
 
 def signup_limit() -> AttemptLimit:
-    """Sign-ups per IP in an hour (SIGNUP_LIMIT): each one sends an email to any address."""
+    """Sign-up attempts per IP (SIGNUP_LIMIT per SIGNUP_WINDOW_SECONDS): each sends an email to
+    any address, so account farming and mail flooding both cost attempts."""
     return AttemptLimit(
         scope="signup",
         limit=getattr(settings, "SIGNUP_LIMIT", 5),
-        window_seconds=60 * 60,
+        window_seconds=getattr(settings, "SIGNUP_WINDOW_SECONDS", 60 * 60),
     )
 
 

@@ -4,29 +4,37 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import (
+    INTERNAL_RESET_SESSION_TOKEN,
+    LoginView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from registry.accounts.forms import LoginForm, SignUpForm
+from registry.accounts.lockout import login_locked
 from registry.accounts.notifications import sign_up_tokens
 from registry.accounts.sections import account_sections
-from registry.accounts.services import account_confirm, account_sign_up
+from registry.accounts.services import account_confirm, account_password_set, account_sign_up
 from registry.accounts.throttling import (
     AttemptLimit,
     attempt_record,
     attempts_blocked,
-    attempts_reset,
     client_ip,
     login_limit,
     password_reset_limit,
     signup_limit,
 )
+from registry.accounts.tokens import api_token_expires_at, api_token_for, api_tokens_revoke
 from registry.models import User
 
 TOO_MANY_REQUESTS = 429
@@ -37,7 +45,7 @@ def _blocked_message(limit: AttemptLimit) -> str:
 
 
 class ThrottledLoginView(LoginView):
-    """Login that blocks an IP and username pair after repeated failures."""
+    """Login that says so when the account is locked (the lock itself is the auth backend's)."""
 
     form_class = LoginForm
     redirect_authenticated_user = True
@@ -46,23 +54,14 @@ class ThrottledLoginView(LoginView):
         return self.request.POST.get("username", "")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = login_limit()
-        if attempts_blocked(limit, ip=client_ip(request), identity=self._identity()):
+        if login_locked(identifier=self._identity(), request=request):
             # Refuse before checking the password, so guessing gains nothing.
             context = self.get_context_data(
                 form=LoginForm(request, initial={"username": self._identity()}),
-                blocked_message=_blocked_message(limit),
+                blocked_message=_blocked_message(login_limit()),
             )
             return self.render_to_response(context, status=TOO_MANY_REQUESTS)
         return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: Any) -> HttpResponse:
-        attempt_record(login_limit(), ip=client_ip(self.request), identity=self._identity())
-        return super().form_invalid(form)
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        attempts_reset(login_limit(), ip=client_ip(self.request), identity=self._identity())
-        return super().form_valid(form)
 
 
 class ThrottledPasswordResetView(PasswordResetView):
@@ -125,11 +124,55 @@ def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpRespons
         messages.error(request, "This link was used or has expired. Sign in, or sign up again.")
         return redirect("login")
     account_confirm(user=user)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     messages.success(request, "Welcome! Your account is ready.")
     return redirect("account")
 
 
 @login_required
 def account_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "registration/account.html", {"account_sections": account_sections()})
+    token = api_token_for(request.user)
+    return render(
+        request,
+        "registration/account.html",
+        {
+            "account_sections": account_sections(),
+            "api_token": token,
+            "api_token_expires_at": api_token_expires_at(token) if token else None,
+        },
+    )
+
+
+class RegistryPasswordChangeView(PasswordChangeView):
+    """Django's page; the new password is saved by `account_password_set` (revokes tokens)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        account_password_set(
+            user=form.user,
+            password=form.cleaned_data["new_password1"],
+            via="change",
+            actor=self.request.user,
+        )
+        update_session_auth_hash(self.request, form.user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class RegistryPasswordResetConfirmView(PasswordResetConfirmView):
+    """Django's page (no login after the reset); the password goes through the service."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        account_password_set(
+            user=form.user, password=form.cleaned_data["new_password1"], via="reset"
+        )
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest) -> HttpResponse:
+    if api_tokens_revoke(user=request.user, reason="revoked on the account page"):
+        messages.success(request, "Your API token is revoked; clients using it are signed out.")
+    else:
+        messages.info(request, "You have no API token.")
+    return redirect("account")

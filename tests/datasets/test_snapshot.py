@@ -36,6 +36,8 @@ EXPECTED_FILES = [
     "mongodump_full_snapshot/submissions.csv",
     "reports.csv",
     "reports.jsonl",
+    "system_footprints.csv",
+    "system_footprints.jsonl",
 ]
 
 
@@ -60,7 +62,9 @@ def test_it_writes_every_file_and_lists_it_in_the_manifest(snapshot):
     on_disk = sorted(
         str(p.relative_to(snapshot.path)) for p in snapshot.path.rglob("*") if p.is_file()
     )
-    assert on_disk == sorted([*EXPECTED_FILES, "manifest.json"])
+    archive = f"{snapshot.path.name}.zip"  # listed apart, as the manifest's "archive"
+    assert on_disk == sorted([*EXPECTED_FILES, "manifest.json", archive])
+    assert manifest["archive"]["path"] == archive
 
 
 def test_it_records_true_sizes_and_checksums(snapshot):

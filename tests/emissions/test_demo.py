@@ -46,3 +46,37 @@ def test_it_shows_a_unit_slip_in_the_returned_demo(loaded):
 def test_it_amends_t5_as_a_second_version(loaded):
     t5 = Disclosure.objects.get(model_name="T5", version=2)
     assert (t5.state, t5.supersedes.state) == ("draft", "verified")
+
+
+@pytest.fixture
+def loaded_with_incidents(db):
+    from incidents.importers import demo as incidents_demo
+
+    incidents_demo.load()
+    return demo.load()
+
+
+def test_it_links_systems_with_incidents_to_verified_footprints(loaded_with_incidents):
+    from emissions.systems import systems_with_incidents_and_footprints
+
+    assert [s.slug for s in systems_with_incidents_and_footprints()] == [
+        "chatgpt",
+        "bard",
+        "bing-chat",
+    ]
+
+
+def test_it_cites_the_source_of_every_demo_relation(loaded_with_incidents):
+    from emissions.models import SystemModelLink
+
+    sources = list(SystemModelLink.objects.values_list("source", flat=True))
+    assert len(sources) == 10
+    assert all("https://" in source or "arXiv:" in source for source in sources)
+
+
+def test_it_links_the_systems_only_once(loaded_with_incidents):
+    from emissions.models import SystemModelLink
+
+    before = SystemModelLink.objects.count()
+    again = demo.load()
+    assert (SystemModelLink.objects.count(), again.created) == (before, [])

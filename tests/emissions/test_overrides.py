@@ -26,6 +26,7 @@ from registry.workflow import TransitionNotAllowed
 from tests.emissions.conftest import make_disclosure
 from tests.factories.accounts import UserFactory
 from tests.factories.emissions import VenueFactory
+from venues.models import ReviewAssignment
 
 # T5's recomputation is 46.5 t: 70 t claimed is +51%, a major discrepancy.
 OVER_CLAIM = {"claim_tco2e": 70.0}
@@ -218,6 +219,10 @@ def test_only_a_chair_of_its_venue_confirms_a_venue_disclosure(world):
     venue.chairs.add(venue_chair)
     disclosure = make_disclosure(world, "in_review", **OVER_CLAIM)
     Disclosure.objects.filter(pk=disclosure.pk).update(venue=venue)
+    # At a venue, only a reviewer the venue assigned acts on the paper (the venue rule).
+    ReviewAssignment.objects.create(
+        venue=venue, disclosure=disclosure, reviewer=world.reviewer, source="manual"
+    )
     act(world, "override", disclosure, "reviewer", REASON)
     with pytest.raises(TransitionNotAllowed):
         act(world, "confirm_override", disclosure, "chair")  # a chair, but not of this venue

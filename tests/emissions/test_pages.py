@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from emissions.models import Disclosure, Recomputation
+from emissions.services.system_links import system_link_create
 from incidents.models import EntityRole, IncidentEntity
 from tests.emissions.conftest import make_disclosure
 from tests.factories.emissions import DisclosureFactory
@@ -220,7 +221,15 @@ def test_it_fills_the_incident_pages_footprint_slot(client, world):
     IncidentEntity.objects.create(
         incident=incident, entity=system, role=EntityRole.IMPLICATED_SYSTEM
     )
-    verified = make_disclosure(world, "verified", model_name="Model Y", linked_systems=[system])
+    verified = make_disclosure(world, "verified", model_name="Model Y")
+    # The public join is the editors' (or the author's confirmed) links, not the frozen M2M.
+    system_link_create(
+        actor=world.editor,
+        system_id=system.pk,
+        relation="is",
+        disclosure_id=verified.pk,
+        source="The model's paper",
+    )
     content = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert "Training footprints of the AI systems involved" in content
     assert f'href="/disclosures/{verified.pk}/"' in content

@@ -45,6 +45,9 @@ class DisclosureFactory(factory.django.DjangoModelFactory):
     claim_basis = "location"
     method = "measured"
     includes_preliminary_experiments = False
+    # A disclosure made with a venue is one of the venue's papers (accepted by its chair).
+    venue = None
+    venue_accepted = factory.LazyAttribute(lambda d: d.venue is not None)
     justification = "Figures from the paper's Table 4."
     input_hash = factory.LazyAttribute(
         lambda d: disclosure_input_hash(

@@ -10,6 +10,8 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "a-long-random-test-secret-key-that-is-not-used-anywhere-else-0123456789",
     "ALLOWED_HOSTS": "registry.example.org",
+    # Login lockouts count in the cache; production shares it (registry.E001 otherwise).
+    "CACHE_URL": "redis://127.0.0.1:6379/15",
 }
 
 

@@ -30,7 +30,11 @@ def test_it_applies_a_facet_from_the_url(client, corpus) -> None:  # noqa: ANN00
 def test_it_offers_the_correction_of_a_typo(client, corpus) -> None:  # noqa: ANN001
     response = client.get("/search/", {"q": "chatbto suicde"})
 
-    assert "Showing results for <strong>chatbot suicide</strong>" in response.content.decode()
+    assert (
+        'Did you mean <a href="?q=chatbot+suicide">chatbot suicide</a>?'
+        in response.content.decode()
+    )
+    assert response.context["result"].hits == ()
 
 
 def test_it_answers_400_with_the_reason_for_an_unknown_facet(client, corpus) -> None:  # noqa: ANN001

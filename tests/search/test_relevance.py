@@ -8,7 +8,7 @@ from incidents.indexing import refresh_search_vectors
 from search.engine import SearchQuery
 from search.pg import PostgresEngine
 from search.query import parse_query
-from tests.search.corpus import EXPECTED_FIRST
+from tests.search.corpus import EXPECTED_FIRST, TYPO_EXPECTED_FIRST
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,15 @@ def test_it_ranks_the_expected_incident_first(corpus, text, expected) -> None:  
     result = search(text)
 
     assert corpus.key_of(result.hits[0].id) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), TYPO_EXPECTED_FIRST)
+def test_it_suggests_a_correction_that_ranks_the_expected_incident_first(
+    corpus, text, expected
+) -> None:  # noqa: ANN001
+    suggestion = search(text).suggestion
+
+    assert corpus.key_of(search(suggestion).hits[0].id) == expected
 
 
 def test_it_does_not_let_a_long_report_outrank_a_focused_incident(corpus) -> None:  # noqa: ANN001
@@ -49,10 +58,14 @@ def test_it_accepts_either_word_joined_by_or(corpus) -> None:  # noqa: ANN001
     assert {corpus.key_of(hit.id) for hit in result.hits} == {"tay_tweets", "tesla_crash"}
 
 
-def test_it_runs_the_correction_when_nothing_matches_a_typo(corpus) -> None:  # noqa: ANN001
+def test_it_suggests_the_correction_of_a_typo_without_running_it(corpus) -> None:  # noqa: ANN001
     result = search("chatbto suicde")
 
-    assert (result.corrected_from, result.suggestion) == ("chatbto suicde", "chatbot suicide")
+    assert (result.total, result.corrected_from, result.suggestion) == (0, None, "chatbot suicide")
+
+
+def test_it_suggests_nothing_that_would_find_nothing_either(corpus) -> None:  # noqa: ANN001
+    assert search("zzyzx qqqq").suggestion is None
 
 
 def test_it_ignores_accents(corpus) -> None:  # noqa: ANN001

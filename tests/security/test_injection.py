@@ -44,6 +44,7 @@ HTML_PAGES: dict[str, tuple[str, ...]] = {
         "page",
     ),
     "/search/export.csv": ("q", "type", "facet"),
+    "/search/feed.atom": ("q", "type", "facet", "date_from"),
     "/datasets/": ("page",),
 }
 LOGGED_IN_AS = {"/submit/queue/": "editor", "/disclosures/review/": "reviewer"}
@@ -53,6 +54,9 @@ NOT_LIST_PAGES: dict[str, str] = {
     "/": "reads no query parameter",
     "/healthz": "reads no query parameter",
     "/accounts/": "account section, reads no query parameter",
+    "/accounts/following/": "the signed-in person's follows, reads no query parameter",
+    "/accounts/following/add/": "POST only (a follow button): tested in tests/search/test_follows",
+    "/accounts/following/confirm/": "POST only (resend the confirmation link)",
     "/accounts/signup/": "a form: its POST fields are tested in test_xss_forms",
     "/accounts/login/": "a form: its POST fields are tested in test_xss_forms",
     "/accounts/logout/": "POST only",
@@ -78,6 +82,7 @@ NOT_LIST_PAGES: dict[str, str] = {
     "/feeds/reports.atom": "reads no query parameter",
     "/search/export.json": "the same view as /search/export.csv, covered there",
     "/taxonomies/": "reads no query parameter",
+    "/systems/": "the list of linked AI systems, reads no query parameter",
 }
 # A page that answers 400 must say why.
 MIN_MESSAGE_LENGTH = 10
@@ -192,6 +197,7 @@ API_LIST_ENDPOINTS = (
     "/api/v1/taxonomies/",
     "/api/v1/venues/",
     "/api/v1/search/",
+    "/api/v1/systems/",
 )
 
 
@@ -220,6 +226,7 @@ DETAIL_PATHS = (
     "/api/v1/disclosures/{}/",
     "/api/v1/submissions/{}/",
     "/api/v1/classifications/{}/",
+    "/api/v1/systems/{}/",
 )
 
 

@@ -177,9 +177,18 @@ def test_it_keeps_hostile_editor_tool_input_inert(client, world):
     incident = IncidentFactory()
     report.incidents.add(incident)
     posts = [
-        (
+        (  # the side-by-side preview, then the confirmed merge
             "merge-entities",
             {"duplicate_slug": duplicate.slug, "target_slug": target.slug, "reason": ALL_TEXT},
+        ),
+        (
+            "merge-entities",
+            {
+                "duplicate_slug": duplicate.slug,
+                "target_slug": target.slug,
+                "reason": ALL_TEXT,
+                "confirmed": "yes",
+            },
         ),
         ("flag-report", {"report_number": report.number, "flagged": "1", "reason": ALL_TEXT}),
     ]

@@ -308,16 +308,21 @@ def test_it_flags_and_unflags_a_report_with_audit(world):
 # --- Pages and API ---------------------------------------------------------------------------
 
 
-def test_it_merges_from_the_tool_page(client, world, pair):
+def test_it_merges_from_the_tool_page_after_confirmation(client, world, pair):
     client.force_login(world.editor)
     response = client.post(
         "/submit/editor/merge-incidents/",
-        {"duplicate_id": pair[0].pk, "target_id": pair[1].pk, "reason": "same event"},
+        {
+            "duplicate_id": pair[0].pk,
+            "target_id": pair[1].pk,
+            "reason": "same event",
+            "confirmed": "yes",
+        },
         follow=True,
     )
     assert (
-        f"Incident {pair[0].pk} merged into incident {pair[1].pk}; its id redirects."
-        in response.content.decode()
+        f'Incident {pair[0].pk} merged into <a href="/incidents/{pair[1].pk}/">incident '
+        f"{pair[1].pk}</a>; its id redirects." in response.content.decode()
     )
 
 

@@ -6,10 +6,10 @@ import threading
 import pytest
 from django.urls import reverse
 
-from emissions.services import venue_exports
 from tests.factories.emissions import DisclosureFactory
 from tests.factories.venues import RecomputationFactory
 from venues.models import ExportJob
+from venues.services import exports as venue_exports
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

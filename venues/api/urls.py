@@ -37,6 +37,12 @@ urlpatterns = [
         v.DecideView.as_view(),
         name="api-venue-decide",
     ),
+    path("venues/<slug:slug>/requests/", v.PaperRequestsView.as_view(), name="api-venue-requests"),
+    path(
+        "venues/<slug:slug>/requests/<str:disclosure_id>/accept/",
+        v.PaperAcceptView.as_view(),
+        name="api-venue-request-accept",
+    ),
     path(
         "venues/<slug:slug>/summary/<str:fmt>/",
         v.VenueSummaryView.as_view(),

@@ -32,6 +32,7 @@ from venues.exports.registry import paper_size_from
 from venues.models import ExportJob, ReviewAssignment, Venue
 from venues.models.reviews import Recommendation
 from venues.selectors import (
+    AmbiguousSubmissionId,
     disclosure_export_allowed,
     export_jobs_for_venue,
     reviews_visible_to,
@@ -40,6 +41,7 @@ from venues.selectors import (
     venue_is_chair,
     venue_is_reviewer,
     venue_paper_by_submission_id,
+    venue_paper_requests,
     venue_papers,
     venues_for_user,
 )
@@ -57,7 +59,7 @@ from venues.services.reviews import (
     review_decide,
     review_submit,
 )
-from venues.services.venues import VenueInputError, VenuePermissionDenied
+from venues.services.venues import VenueInputError, VenuePermissionDenied, venue_paper_accept
 
 # --- Serializers ---------------------------------------------------------------------------------
 
@@ -170,6 +172,16 @@ class DecisionSerializer(serializers.Serializer):
 class DecisionResultSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.CharField()
+
+
+class PaperRequestSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    submission_id = serializers.CharField(source="venue_submission_id")
+    model_name = serializers.CharField()
+    paper_title = serializers.CharField()
+    owner = serializers.CharField(source="owner.get_username")
+    state = serializers.CharField()
+    accepted = serializers.BooleanField(source="venue_accepted")
 
 
 class ExportJobSerializer(serializers.Serializer):
@@ -328,7 +340,10 @@ class AssignmentListView(_VenueAPIView):
     def post(self, request: Request, slug: str) -> Response:
         venue = _venue(request, slug, chair=True)
         data = _validated(AssignmentCreateSerializer, request)
-        paper = venue_paper_by_submission_id(venue=venue, submission_id=data["submission_id"])
+        try:
+            paper = venue_paper_by_submission_id(venue=venue, submission_id=data["submission_id"])
+        except AmbiguousSubmissionId as error:
+            return _errors(409, {"submission_id": str(error)})
         if paper is None:
             return _errors(400, {"submission_id": "No paper with this submission id here."})
         reviewer = User.objects.filter(email__iexact=data["reviewer_email"]).first()
@@ -460,6 +475,38 @@ class DecideView(_VenueAPIView):
         except DjangoValidationError as error:
             return _errors(409, error.messages)
         return Response({"id": decided.pk, "state": decided.state})
+
+
+class PaperRequestsView(_VenueAPIView):
+    @extend_schema(
+        summary="Disclosures attached to the venue that no chair has accepted yet (chairs)",
+        parameters=[VENUE_SLUG],
+        responses=_responses(PaperRequestSerializer(many=True), 401, 403, 404),
+        tags=["venues"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        venue = _venue(request, slug, chair=True)
+        return Response(PaperRequestSerializer(venue_paper_requests(venue=venue), many=True).data)
+
+
+class PaperAcceptView(_VenueAPIView):
+    @extend_schema(
+        summary="Accept an attached disclosure as the venue's paper (chairs)",
+        parameters=[VENUE_SLUG, PAPER_ID],
+        request=None,
+        responses=_responses(PaperRequestSerializer, 401, 403, 404, 409),
+        tags=["venues"],
+    )
+    def post(self, request: Request, slug: str, disclosure_id: str) -> Response:
+        venue = _venue(request, slug, chair=True)
+        paper = venue_paper_requests(venue=venue).filter(pk=_id(disclosure_id)).first()
+        if paper is None:
+            raise exceptions.NotFound()
+        try:
+            accepted = venue_paper_accept(actor=request.user, venue=venue, disclosure_id=paper.pk)
+        except VenueInputError as error:
+            return _errors(409, str(error))
+        return Response(PaperRequestSerializer(accepted).data)
 
 
 class VenueSummaryView(_VenueAPIView):

@@ -24,6 +24,7 @@ from registry.workflow import audit
 from venues.models import ReviewAssignment, Venue
 from venues.models.reviews import AssignmentSource
 from venues.selectors import (
+    AmbiguousSubmissionId,
     venue_is_chair,
     venue_paper_by_submission_id,
     venue_papers,
@@ -331,7 +332,11 @@ def assignments_import(
         if not submission_id or not email:
             result.errors.append(RowError(number, "submission_id and reviewer_email are required"))
             continue
-        paper = venue_paper_by_submission_id(venue=venue, submission_id=submission_id)
+        try:
+            paper = venue_paper_by_submission_id(venue=venue, submission_id=submission_id)
+        except AmbiguousSubmissionId as error:
+            result.errors.append(RowError(number, str(error)))
+            continue
         if paper is None:
             result.errors.append(
                 RowError(number, f"no paper with submission id {submission_id!r} at this venue")

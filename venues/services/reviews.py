@@ -20,6 +20,7 @@ from venues.selectors import (
     venue_current_phase,
     venue_is_chair,
     venue_reviewer_may_review,
+    venue_workflow_refusal,
 )
 
 MAX_COMMENT_CHARS = 20_000
@@ -161,9 +162,9 @@ def review_decide(*, actor: User, disclosure: Disclosure, decision: str, reason:
     venue = disclosure.venue
     if venue is None or not venue_is_chair(user=actor, venue=venue):
         raise TransitionNotAllowed("only the venue's chairs decide on its papers")
-    phase = venue_current_phase(venue=venue)
-    if phase is None or not phase.chairs_may_decide:
-        raise TransitionNotAllowed("the venue's current phase does not allow decisions")
+    refusal = venue_workflow_refusal(actor=actor, disclosure=disclosure)
+    if refusal is not None:
+        raise TransitionNotAllowed(refusal)
     if not reason.strip():
         raise TransitionNotAllowed(f"'{decision}' needs a reason")
     if disclosure.state == DisclosureState.SUBMITTED:

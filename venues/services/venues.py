@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from emissions.models import Disclosure, DisclosureState
 from registry.models import Role, User
 from registry.workflow import audit
 from venues.models import ChecklistItem, ReviewPhase, Venue
@@ -253,3 +254,57 @@ def venue_add_chair(*, actor: User | None, venue: Venue, chair: User) -> None:
         raise VenueInputError("only accounts with the chair role may chair a venue")
     venue.chairs.add(chair)
     audit(actor=actor, subject=venue, action="venue_chair_added", data={"chair": chair.pk})
+
+
+@transaction.atomic
+def venue_paper_accept(*, actor: User | None, venue: Venue, disclosure_id: int) -> Disclosure:
+    """A chair accepts a researcher's attachment: the disclosure becomes the venue's paper.
+
+    Until then it is a request: not listed, assigned or found by its submission id. Refused
+    when another live paper of the venue holds the id (a partial unique constraint settles
+    concurrent acceptances). Side effects: one "venue_paper_accepted" audit event.
+    """
+    _require_chair(actor, venue)
+    disclosure = Disclosure.objects.select_for_update().get(pk=disclosure_id)
+    submission_id = disclosure.venue_submission_id
+    if disclosure.venue_id != venue.pk:
+        raise VenueInputError("the disclosure is not attached to this venue")
+    if disclosure.venue_accepted:
+        return disclosure
+    if disclosure.supersedes_id is not None:
+        raise VenueInputError("an amendment belongs to the venue of the version it amends")
+    if not submission_id:
+        raise VenueInputError("the disclosure names no submission id")
+    if disclosure.state in (DisclosureState.DRAFT, DisclosureState.WITHDRAWN):
+        raise VenueInputError("only a submitted disclosure can be accepted")
+    if disclosure.state == DisclosureState.VERIFIED:
+        raise VenueInputError("a verified disclosure is frozen; its researcher amends it")
+    holder = (
+        Disclosure.objects.filter(
+            venue=venue,
+            venue_submission_id=submission_id,
+            venue_accepted=True,
+            supersedes__isnull=True,
+        )
+        .exclude(state__in=[DisclosureState.REJECTED, DisclosureState.WITHDRAWN])
+        .exists()
+    )
+    if holder:
+        raise VenueInputError(f"another paper at this venue has submission id {submission_id!r}")
+    disclosure.venue_accepted = True
+    try:
+        with transaction.atomic():
+            disclosure.save(update_fields=["venue_accepted", "modified_at"])
+    except IntegrityError as error:
+        raise VenueInputError(
+            f"another paper at this venue has submission id {submission_id!r}"
+        ) from error
+    audit(
+        actor=actor,
+        subject=disclosure,
+        action="venue_paper_accepted",
+        from_state=disclosure.state,
+        to_state=disclosure.state,
+        data={"venue": venue.slug, "submission_id": submission_id},
+    )
+    return disclosure

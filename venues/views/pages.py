@@ -40,6 +40,7 @@ from venues.selectors import (
     venue_current_phase,
     venue_is_chair,
     venue_is_reviewer,
+    venue_paper_requests,
     venue_papers,
     venue_progress,
     venue_reviewer_may_review,
@@ -59,7 +60,7 @@ from venues.services.reviews import (
     review_decide,
     review_submit,
 )
-from venues.services.venues import VenueInputError, VenuePermissionDenied
+from venues.services.venues import VenueInputError, VenuePermissionDenied, venue_paper_accept
 
 
 def venue_for(request: HttpRequest, slug: str, *, chair: bool) -> Venue:
@@ -111,6 +112,7 @@ def venue_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "progress": venue_progress(venue=venue),
             "checklist": venue.checklist_items.all(),
             "phases": venue.phases.all(),
+            "requests": venue_paper_requests(venue=venue),
         },
     )
 
@@ -128,6 +130,21 @@ def _paper_numbers(disclosure: Disclosure) -> dict[str, Any]:
         "badge": disclosure_badge(disclosure),
         "pending_override": disclosure_pending_override(disclosure),
     }
+
+
+@login_required
+@require_POST
+def paper_accept(request: HttpRequest, slug: str, disclosure_id: int) -> HttpResponse:
+    """A chair accepts a disclosure its researcher attached to the venue."""
+    venue = venue_for(request, slug, chair=True)
+    paper = get_object_or_404(venue_paper_requests(venue=venue), pk=disclosure_id)
+    try:
+        venue_paper_accept(actor=request.user, venue=venue, disclosure_id=paper.pk)
+    except (VenueInputError, VenuePermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{paper.venue_submission_id} is now one of the venue's papers.")
+    return redirect("venues:detail", slug=venue.slug)
 
 
 @login_required

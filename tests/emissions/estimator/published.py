@@ -2,9 +2,17 @@
 tests (``test_estimator_published.py``) and the README table.
 
 Each case: the run as its document gives it (``full``: every factor stated) and as a researcher
-who knows only the hardware, the work and the place would enter it (``defaults``: power, PUE
-and intensity from the catalog unless the document states a basis that changes them), with the
-published energy (kWh, facility) and tCO2e.
+who knows only the hardware, the work, the place and the date would enter it (``defaults``:
+power, PUE and intensity from the catalog unless the document states a basis that changes
+them), with the published energy (kWh, facility) and tCO2e.
+
+What "defaults only" keeps from the document: the accelerator, the device count and time (or
+device-hours), the place as precisely as the document names it (a Google datacenter in Georgia
+is the US-GA grid with provider ``gcp``, which selects Google's PUE; Microsoft's unnamed
+datacenter is the United States with provider ``azure``; "Google Taiwan" is GCP's Taiwan
+region), a date when the document gives one, and a stated energy basis (BLOOM's dynamic figure
+applies no PUE; the Llama 2 card's power already includes it). Never a power, PUE or intensity
+figure.
 
 Sources (figures also in ``/work/shared/reference/estimator-anchors.md`` sections 2 and 3):
 
@@ -15,7 +23,10 @@ Sources (figures also in ``/work/shared/reference/estimator-anchors.md`` section
 - Luccioni, Viguier and Ligozat 2023, "Estimating the Carbon Footprint of BLOOM, a 176B
   Parameter Language Model", JMLR 24(253), arXiv:2211.02001: 1,082,990 A100-80GB GPU-hours at
   the 400 W TDP = 433,196 kWh of dynamic energy (no PUE applied), French grid at 57 g/kWh,
-  24.7 tCO2e "if we consider only the dynamic power consumption".
+  24.7 tCO2e "if we consider only the dynamic power consumption". Start of training:
+  BigScience's model page (bigscience.notion.site, "BigScience 176B Model"): "The training
+  started on March 11, 2022"; GENCI's news item on BLOOM: "Training BLOOM-176B took 3.5
+  months". A researcher enters the date, so the French figure of 2022 is used.
 - Meta, Llama 2 model card (github.com/meta-llama/llama, MODEL_CARD.md, "CO2 emissions during
   pretraining"): GPU-hours per model on A100-80GB, 400 W "peak power capacity per GPU device
   ... adjusted for power usage efficiency" (so the PUE is inside the power figure), tCO2e per
@@ -143,12 +154,14 @@ CASES: list[dict[str, Any]] = [
             "pue": 1.0,  # the dynamic figure applies no PUE
             "intensity_g_per_kwh": 57,
         },
-        # The paper states its energy basis (no PUE); power and intensity from the catalog.
+        # The paper states its energy basis (no PUE); power and intensity from the catalog,
+        # the intensity for the year training started.
         "defaults": {
             "accelerator": "A100-80GB",
             "device_hours": 1_082_990,
             "pue": 1.0,
             "location": {"country": "FRA"},
+            "start": "2022-03-11",
         },
         "energy_kwh": 433_196,
         "tco2e": 24.7,
@@ -156,7 +169,8 @@ CASES: list[dict[str, Any]] = [
 ]
 
 # Published figures without a location or intensity: only defaults-only runs are possible,
-# and with the world-average intensity's range they cannot tell a figure from twice it.
+# and with the world-average intensity's range (the catalog's cleanest to dirtiest grid) they
+# cannot tell a figure from half of it, and twice it is only a minor discrepancy.
 UNLOCATED: list[dict[str, Any]] = [
     {
         "name": f"Llama 2 {size} (Meta model card)",

@@ -221,6 +221,43 @@ def test_a_dated_run_uses_its_years_intensity():
     assert footprint.factors[-1].source.endswith(f"@{year}")
 
 
+def _committed_figures(entry: dict) -> list[float]:
+    return [f["g_per_kwh"] for f in entry["figures"] + entry.get("alternatives", [])]
+
+
+COMMITTED = json.loads((DATA_DIR / "intensity.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("year", [None, 2021, 2022, 2025])
+def test_a_countrys_range_reaches_every_figure_for_its_grid_in_any_year(year):
+    # France's series runs from 31 to 91 g/kWh (Electricity Maps 2021-2025, OWID 56): a
+    # national average standing in for one site carries that disagreement, whichever year.
+    france = CATALOG.intensity_for_year(CATALOG.countries["FRA"], year)
+    figures = _committed_figures(COMMITTED["countries"]["FRA"])
+    assert france.low_g_per_kwh <= min(figures)
+    assert france.high_g_per_kwh >= max(figures)
+    low, high = CATALOG.rules.intensity_catalog["country"]
+    assert france.low_g_per_kwh <= france.intensity_g_per_kwh * low
+    assert france.high_g_per_kwh >= france.intensity_g_per_kwh * high
+
+
+def test_a_region_in_an_unzoned_country_reaches_its_countrys_figures():
+    # No package splits Taiwan into zones: its national figures describe asia-east1's grid.
+    assert not any(g.get("country") == "TWN" for g in COMMITTED["grid_regions"].values())
+    region = CATALOG.cloud_regions[("gcp", "asia-east1")]
+    national = _committed_figures(COMMITTED["countries"]["TWN"])
+    assert region.high_g_per_kwh == max(national) > region.intensity_g_per_kwh * 1.1
+
+
+def test_a_region_in_a_zoned_country_keeps_to_its_own_figure():
+    # The United States is split into zones: the national average is another grid than
+    # Oregon's (us-west1), so it does not widen the region's range.
+    region = CATALOG.cloud_regions[("gcp", "us-west1")]
+    low, high = CATALOG.rules.intensity_catalog["cloud_region"]
+    assert region.low_g_per_kwh == pytest.approx(region.intensity_g_per_kwh * low)
+    assert region.high_g_per_kwh == pytest.approx(region.intensity_g_per_kwh * high)
+
+
 def test_it_flags_and_widens_a_region_that_borrows_its_countrys_figure(tmp_path: Path):
     copy = tmp_path / "catalog"
     shutil.copytree(DATA_DIR, copy)
@@ -353,6 +390,9 @@ def test_it_says_an_npm_package_is_missing(tmp_path: Path):
         ("TPU v2", "TPU v2"),
         ("TPUv3", "TPU v3"),
         ("Cloud TPU v4", "TPU v4"),
+        ("NVIDIA Tesla V100-SXM2-16GB", "V100"),  # the vendor's name in front is optional
+        ("NVIDIA H100-80GB", "H100-SXM"),
+        ("AMD MI300X", "MI300X"),
     ],
 )
 def test_it_knows_devices_as_vendors_and_model_cards_write_them(written, canonical):
@@ -387,3 +427,26 @@ def test_it_places_aws_regions_in_the_country_of_their_electricity_maps_zone():
                 )
             )
         )
+
+
+def test_a_vendors_name_does_not_stand_for_another_vendors_device():
+    assert CATALOG.find_accelerator("NVIDIA TPU v3") is None
+    with pytest.raises(EstimatorInputError, match="did you mean 'TPU v3'"):
+        CATALOG.accelerator("NVIDIA TPU v3")
+
+
+@pytest.mark.parametrize(
+    ("provider", "written", "key"),
+    [
+        ("azure", "West Europe", "azure:westeurope"),  # Azure's display name
+        ("gcp", "US-Central1", "gcp:us-central1"),
+        ("Amazon Web Services", "us-east-1", "aws:us-east-1"),
+    ],
+)
+def test_it_finds_cloud_regions_as_consoles_write_them(provider, written, key):
+    assert CATALOG.cloud_region(provider, written).key == key
+
+
+def test_it_knows_the_united_kingdom_as_uk():
+    # ISO 3166-1 reserves UK for the United Kingdom alongside its code GB.
+    assert CATALOG.country("UK") is CATALOG.country("GB") is CATALOG.countries["GBR"]

@@ -67,7 +67,10 @@ def test_it_takes_each_runs_last_row_from_a_file_codecarbon_wrote(path, runs, ro
     assert imported.totals["energy_kwh"] == pytest.approx(energy, rel=1e-12)
     assert imported.totals["emissions_kg"] == pytest.approx(emissions_kg, rel=1e-12)
     assert imported.totals["energy_kwh"] < naive_sums(text)  # the old reading summed every row
-    assert imported.metadata == {"codecarbon_version": "3.3.2"}
+    assert imported.metadata == {
+        "codecarbon_version": "3.3.2",
+        "project_name": "estimator-fixture",
+    }
     footprint = estimate_training_footprint(imported.disclosure)
     assert footprint.energy_kwh == pytest.approx(energy, rel=1e-12)
     assert footprint.gross_tco2e == pytest.approx(emissions_kg / 1000, rel=1e-9)

@@ -306,6 +306,25 @@ def test_it_calls_an_impossibly_clean_location_based_figure_implausible():
     assert "implied_intensity_implausible" in codes
 
 
+def test_a_country_claim_may_imply_any_of_its_zones_intensities():
+    # The United States is split into grid zones, some far cleaner than the national average
+    # (a third of its low end): 100 g/kWh somewhere in the country is possible, not absurd.
+    from emissions.estimator import load_catalog
+
+    catalog = load_catalog()
+    usa = catalog.countries["USA"]
+    zones_low = min(z.low_g_per_kwh for z in catalog.zones("USA"))
+    assert zones_low < 100 < usa.low_g_per_kwh / 3
+    run = RunInput(energy_kwh=10_000, pue=1.0, location=Location(country="USA"))
+    result = verify_claim(DisclosureInput(runs=(run,)), Claim(tco2e=1.0))  # 100 g/kWh
+    assert result.verdict != "implausible"
+    assert "implied_intensity_implausible" not in {f.code for f in result.flags}
+    # Taiwan is not split: a tenth of its grid's intensity stays impossible.
+    run = RunInput(energy_kwh=10_000, pue=1.0, location=Location(country="TWN"))
+    assert catalog.zones("TWN") == ()
+    assert check(run, tco2e=0.5)[0] == "implausible"  # 50 g/kWh
+
+
 def test_it_accepts_a_clean_market_based_figure():
     run = RunInput(
         accelerator="A100-80GB",
