@@ -60,6 +60,7 @@ NOT_LIST_PAGES: dict[str, str] = {
     "/accounts/signup/": "a form: its POST fields are tested in test_xss_forms",
     "/accounts/login/": "a form: its POST fields are tested in test_xss_forms",
     "/accounts/logout/": "POST only",
+    "/accounts/token/revoke/": "POST only",
     "/accounts/password_reset/": "a form: its POST fields are tested in test_xss_forms",
     "/accounts/password_reset/done/": "static page",
     "/accounts/reset/done/": "static page",
