@@ -5,8 +5,25 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMETERS = frozenset(
-    {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "igshid", "ref", "ref_src", "cmpid",
-     "ocid", "smid", "smtyp", "guccounter", "_ga", "mkt_tok", "spm", "utm"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "ref",
+        "ref_src",
+        "cmpid",
+        "ocid",
+        "smid",
+        "smtyp",
+        "guccounter",
+        "_ga",
+        "mkt_tok",
+        "spm",
+        "utm",
+    }
 )
 
 

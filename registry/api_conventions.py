@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import csv as plain_csv
 import datetime
 import hashlib
 import io
@@ -32,11 +33,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from registry.api_deprecation import add_deprecation_headers
 from registry.spreadsheet import csv_writer
 
 # Query parameters the pagination and the renderers read; every other one must be a filter.
 PAGINATION_PARAMETERS = frozenset({"cursor", "page_size"})
 FORMAT_PARAMETER = "format"
+RAW_PARAMETER = "raw"
+RAW_PARAMETER_HELP = (
+    "With `format=csv`: `true` writes every cell exactly as stored. By default a cell that "
+    "starts with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` so "
+    "spreadsheet programs do not run it as a formula; a program that joins on values "
+    "(an entity slug such as `@ghostwriter`) should ask for `raw=true`. Multi-valued cells "
+    "are JSON arrays in both modes."
+)
 CSV_CHUNK_ROWS = 500
 JSON_MEDIA_TYPE = "application/json"
 CSV_MEDIA_TYPE = "text/csv"
@@ -93,7 +103,7 @@ class StrictFilterBackend(DjangoFilterBackend):
     """
 
     def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
-        known = {FORMAT_PARAMETER}
+        known = {FORMAT_PARAMETER, RAW_PARAMETER}
         is_list = getattr(view, "action", "list") == "list"
         filterset_class = self.get_filterset_class(view, queryset) if is_list else None
         if is_list:
@@ -107,7 +117,8 @@ class StrictFilterBackend(DjangoFilterBackend):
         if unknown:
             raise unknown_parameter_error(unknown)
         if not is_list or not set(request.query_params) - PAGINATION_PARAMETERS - {
-            FORMAT_PARAMETER
+            FORMAT_PARAMETER,
+            RAW_PARAMETER,
         }:
             # No filter asked for: building the FilterSet and its form would cost milliseconds
             # for nothing on the most common request.
@@ -125,18 +136,27 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
-        return "; ".join("" if v is None else str(v) for v in value)
+    # Multi-valued cells are JSON arrays, as the AIID's own CSV files write them.
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return value
 
 
-def csv_line(row: Sequence[Any]) -> str:
-    """One CSV record, cells defused against spreadsheet formula injection."""
+def csv_line(row: Sequence[Any], *, raw: bool = False) -> str:
+    """One CSV record, cells defused against spreadsheet formula injection unless `raw`
+    (`?raw=true`: values exactly as stored, for programs that join on them)."""
     buffer = _LineBuffer()
-    csv_writer(buffer).writerow([_csv_cell(value) for value in row])
+    writer = plain_csv.writer(buffer) if raw else csv_writer(buffer)
+    writer.writerow([_csv_cell(value) for value in row])
     return buffer.line
+
+
+def raw_csv_requested(request: Request) -> bool:
+    """`?raw=true`: CSV cells as stored, without the formula guard (see RAW_PARAMETER_HELP)."""
+    value = request.query_params.get(RAW_PARAMETER, "")
+    if value not in ("", "true", "false"):
+        raise exceptions.ValidationError({RAW_PARAMETER: "Use true or false."})
+    return value == "true"
 
 
 class _LineBuffer:
@@ -169,16 +189,18 @@ class CSVRenderer(BaseRenderer):
 
 
 def stream_csv_response(
-    *, header: Sequence[str], rows: Iterable[Mapping[str, Any]], filename: str
+    *, header: Sequence[str], rows: Iterable[Mapping[str, Any]], filename: str, raw: bool = False
 ) -> StreamingHttpResponse:
-    """A CSV download of every row, produced lazily so memory stays flat whatever the size."""
+    """A CSV download of every row, produced lazily so memory stays flat whatever the size.
+    Every parameter must be validated before this is called: once the first line is sent,
+    an error can only cut the file short."""
 
     def chunks() -> Iterator[bytes]:
         # One writer for the whole stream, flushed every CSV_CHUNK_ROWS rows: a writer and a
         # write() per row cost more than the cells themselves.
         buffer = io.StringIO()
-        writer = csv_writer(buffer)
-        writer.writerow(list(header))
+        writer = plain_csv.writer(buffer) if raw else csv_writer(buffer)
+        writer.writerow([_csv_cell(name) for name in header])
         for count, row in enumerate(rows, 1):
             writer.writerow([_csv_cell(row.get(name)) for name in header])
             if count % CSV_CHUNK_ROWS == 0:
@@ -215,9 +237,55 @@ def conditional_response(
     return not_modified
 
 
+CSV_PATH_SUFFIX = ".csv"
+
+
+def csv_routes(prefix: str, viewset: Any, name: str) -> Any:
+    """`<prefix>.csv`: the list's CSV as an operation of its own, so that generated clients
+    read it as text (the same list also answers `?format=csv`)."""
+    from django.urls import path
+
+    return path(
+        f"{prefix}{CSV_PATH_SUFFIX}",
+        viewset.as_view({"get": "list"}),
+        {FORMAT_PARAMETER: "csv"},
+        name=name,
+    )
+
+
 class RegistryAutoSchema(AutoSchema):
-    """Documents the responses every read endpoint can give: JSON or CSV on success, 304, and
-    errors (always JSON) in the API's error format."""
+    """Documents the responses every read endpoint can give: JSON on success (or CSV, for the
+    `.csv` operations), 304, and errors (always JSON) in the API's error format."""
+
+    @property
+    def is_csv_operation(self) -> bool:
+        return self.path.endswith(CSV_PATH_SUFFIX)
+
+    def get_operation_id(self) -> str:
+        if self.is_csv_operation:
+            return (
+                self.path.removeprefix("/api/v1/").removesuffix(CSV_PATH_SUFFIX).replace("/", "_")
+                + "_csv"
+            )
+        return super().get_operation_id()
+
+    def get_tags(self) -> list[str]:
+        return [tag.removesuffix(CSV_PATH_SUFFIX) for tag in super().get_tags()]
+
+    def get_description(self) -> str | None:
+        if self.is_csv_operation:
+            return (
+                "Every row of the filtered list as one CSV file (no pages), the same columns "
+                "as the JSON where a value is a list or object as JSON text. " + RAW_PARAMETER_HELP
+            )
+        return super().get_description()
+
+    def _get_format_parameters(self) -> list[Any]:
+        # `?format=csv` still works; the CSV is documented as its own `.csv` operation.
+        return []
+
+    def _get_pagination_parameters(self) -> Any:
+        return [] if self.is_csv_operation else super()._get_pagination_parameters()
 
     def get_summary(self) -> str | None:
         summaries = getattr(self.view, "summaries", {})
@@ -229,6 +297,10 @@ class RegistryAutoSchema(AutoSchema):
         parameters = list(super().get_override_parameters())
         # Integer keys are matched as any path segment (so `/incidents/1.5/` is a JSON 404,
         # not an HTML page) but documented as integers.
+        if self.is_csv_operation:
+            parameters.append(
+                OpenApiParameter("raw", OpenApiTypes.BOOL, description=RAW_PARAMETER_HELP)
+            )
         if getattr(self.view, "integer_lookup", False) and "{" in self.path:
             name = self.view.lookup_url_kwarg or self.view.lookup_field
             parameters.append(
@@ -247,10 +319,12 @@ class RegistryAutoSchema(AutoSchema):
             }
         else:
             responses = {(200, JSON_MEDIA_TYPE): base}
-        if (200, JSON_MEDIA_TYPE) in responses:
-            responses[(200, CSV_MEDIA_TYPE)] = OpenApiResponse(
-                OpenApiTypes.STR, "CSV (lists: every row of the filtered collection)."
-            )
+        if self.is_csv_operation:
+            responses = {
+                (200, CSV_MEDIA_TYPE): OpenApiResponse(
+                    OpenApiTypes.STR, "CSV: every row of the filtered collection."
+                )
+            }
         errors = {
             400: "Unknown parameter or malformed value.",
             429: "Too many requests: wait `Retry-After` seconds.",
@@ -265,7 +339,8 @@ class RegistryAutoSchema(AutoSchema):
             responses[301] = OpenApiResponse(
                 description="Merged into another record: follow `Location`."
             )
-        responses[304] = OpenApiResponse(description="Not modified (ETag / Last-Modified).")
+        if not self.is_csv_operation:
+            responses[304] = OpenApiResponse(description="Not modified (ETag / Last-Modified).")
         return responses
 
 
@@ -296,7 +371,7 @@ class RegistryAPIMixin:
             # The same URL answers JSON or CSV depending on Accept.
             patch_vary_headers(response, ["Accept"])
             response = conditional_response(request, response, last_modified=self.last_modified)
-        return response
+        return add_deprecation_headers(response, request.query_params)
 
     def note_last_modified(self, records: Iterable[Any]) -> None:
         """Remember the newest `modified_at` among the records shown, for Last-Modified."""

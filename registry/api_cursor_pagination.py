@@ -39,6 +39,7 @@ def _text_position(raw: str) -> str:
 POSITION_PARSERS: Mapping[str, Callable[[str], Any]] = {
     "id": _integer_position,
     "number": _integer_position,
+    "old_id": _integer_position,
     "date_key": datetime.date.fromisoformat,
 }
 

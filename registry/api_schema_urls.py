@@ -6,11 +6,15 @@ static/js/api-docs.js, so it runs under the site's CSP (script-src 'self', no in
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from registry.api_deprecation import CHANGELOG_PATH
 
 
 class ApiDocsView(SpectacularSwaggerView):
@@ -25,7 +29,16 @@ class ApiDocsView(SpectacularSwaggerView):
         return response
 
 
+@require_safe
+def api_changelog(request: HttpRequest) -> HttpResponse:
+    """docs/api-changelog.md as written: the page the `Deprecation` headers link to."""
+    text = CHANGELOG_PATH.read_text(encoding="utf-8")
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    return response
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
+    path("changelog/", api_changelog, name="api-changelog"),
 ]

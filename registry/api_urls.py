@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("emissions.api.urls")),
     path("", include("venues.api.urls")),
     path("search/", include("search.api_urls")),
+    path("datasets/", include("datasets.api_urls")),
 ]

@@ -7,8 +7,10 @@ import logging
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -78,3 +80,49 @@ class DatabaseUnavailableMiddleware:
             expected_unavailable(request, response, f"database: {exception}".strip())
             return response
         return None
+
+
+API_PATH_PREFIX = "/api/"
+CLIENT_ERROR_EXCEPTIONS = (
+    Http404,
+    PermissionDenied,
+    BadRequest,
+    SuspiciousOperation,
+    MultiPartParserError,
+)
+API_SERVER_ERROR = {
+    "errors": [
+        {
+            "field": None,
+            "message": "Internal server error. It has been logged; quote the X-Request-ID "
+            "header when reporting it.",
+        }
+    ]
+}
+
+
+class ApiServerErrorMiddleware:
+    """An unexpected exception in the API is a 500 in the API's error format (JSON), not the
+    site's HTML page. Listed before DatabaseUnavailableMiddleware, so a lost database still
+    answers 503."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not request.path.startswith(API_PATH_PREFIX) or isinstance(
+            exception, CLIENT_ERROR_EXCEPTIONS
+        ):
+            # Django answers these with a 4xx itself (e.g. a body over the size limit).
+            return None
+        # Returning a response skips Django's own error logging: log it here, with the trace.
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exception,
+            extra={"status_code": 500, "request": request},
+        )
+        return JsonResponse(API_SERVER_ERROR, status=500)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 
 from registry.env import EnvError, env_bool, env_int, env_list, env_str
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "registry.middleware.RequestIdMiddleware",
+    "registry.api_throttling.RateLimitHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.ContentSecurityPolicyMiddleware",
+    "registry.middleware.ApiServerErrorMiddleware",
     "registry.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -278,9 +281,10 @@ REST_FRAMEWORK = {
     # API that answers a browser with HTML is one more place user text must be escaped.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # DRF's, reporting RateLimit-* headers (registry.api_throttling).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "registry.api_throttling.AnonRateThrottle",
+        "registry.api_throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "600/min"),
@@ -302,12 +306,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Versioned API of the registry (`/api/v1/`; a breaking change gets `/api/v2/`). "
         "Lists are JSON. Cursor-paginated: the catalog lists (incidents, reports, entities, "
-        "taxonomies, classifications) and disclosures: follow `next` and `previous` "
-        "(`cursor`), `page_size` 1 to 200, default 50, larger values are capped. "
+        "taxonomies, classifications), the merged ids and disclosures: follow "
+        "`next` and `previous` (`cursor`), `page_size` 1 to 200, default 50, larger values are "
+        "capped. "
         "Page-numbered: the editors' submission queue (`page`, `page_size` up to 200, "
-        "default 50) and search (`page` reaches the first 10,000 hits, `page_size` 1 to 100, "
-        "default 20). Venue lists (venues, assignments, reviews) come whole. "
-        "On the catalog lists `?format=csv` returns the whole filtered list as one CSV file "
+        "default 50), AI systems (`page`) and search (`page` reaches the first 10,000 hits, "
+        "`page_size` 1 to 100, "
+        "default 20, larger values are capped). Venue lists (venues, assignments, reviews) "
+        "and dataset snapshots come whole. "
+        "Each catalog list has a CSV twin, `/api/v1/<list>.csv` (also `?format=csv`), with "
+        "the whole filtered list as one CSV file "
         "(cells that look like spreadsheet formulas are prefixed with `'`), and responses "
         "carry `ETag` and `Last-Modified`; `If-None-Match` / `If-Modified-Since` answer 304. "
         "Anonymous and authenticated clients are throttled; a 429 says when to retry in "
@@ -327,10 +335,33 @@ SPECTACULAR_SETTINGS = {
         # `paper_size` and its deprecated name `page_size` share one set of choices.
         "PaperSizeEnum": ["A4", "Letter"],
     },
+    # Public reads without auth, typed enums, limits, 429/401, deprecations, the changelog link.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api_schema_hooks.registry_schema_postprocessing",
+    ],
 }
-CORS_URLS_REGEX = r"^/api/.*$"
+# The API and the dataset files may be read from any origin (no credentials are sent with
+# cross-origin requests: CORS_ALLOW_CREDENTIALS stays False). POST is allowed for the stateless
+# estimator (/api/v1/estimate/); other writes need a token all the same.
+CORS_URLS_REGEX = r"^/(api|datasets)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
+CORS_ALLOW_HEADERS = [*default_cors_headers, "if-none-match", "if-modified-since", "range"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Deprecation",
+    "Sunset",
+    "Link",
+    "Content-Range",
+    "Content-Disposition",
+    "X-Request-ID",
+]
 
 CACHES = {
     "default": {

@@ -18,7 +18,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry.api_conventions import ErrorSerializer
-from search.engine import HIT_TYPES, SORT_ORDERS, SearchResult, SearchUnavailable
+from registry.api_deprecation import add_deprecation_headers
+from search.engine import (
+    HIT_TYPES,
+    MAX_PAGE_SIZE,
+    MAX_RESULT_WINDOW,
+    SORT_ORDERS,
+    SearchResult,
+    SearchUnavailable,
+)
 from search.facets import CATALOG_FACETS, DISCLOSURE_FACETS
 from search.params import (
     SEARCH_PARAMETERS,
@@ -26,14 +34,19 @@ from search.params import (
     query_to_params,
     search_query_from_params,
 )
-from search.service import search_run
+from search.service import export_query, search_run
 
 API_PARAMETERS = SEARCH_PARAMETERS | {"format"}
 
 
 class HitSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=list(HIT_TYPES))
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(
+        help_text="The incident id, report number or disclosure id, by `type`."
+    )
+    incident_id = serializers.IntegerField(
+        allow_null=True, help_text="Incident hits: the incident id (AIID: `incident_id`)."
+    )
     incident_ids = serializers.ListField(child=serializers.IntegerField())
     report_number = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
@@ -62,10 +75,25 @@ class FacetSerializer(serializers.Serializer):
 
 class SearchResponseSerializer(serializers.Serializer):
     query = serializers.CharField(help_text="The query as understood (normalised).")
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="How many hits match (see `estimated`).")
     estimated = serializers.BooleanField(help_text="True when `total` is an estimate.")
+    reachable = serializers.IntegerField(
+        help_text="How many hits following `next` yields. Fewer than `total` when "
+        "`paging_capped`: relevance paging of a very common word's reports reaches the "
+        "reports of the best-ranked incidents only, and pages reach the first 10,000 hits."
+    )
+    paging_capped = serializers.BooleanField(
+        help_text="True when the pages cannot reach every match: follow `all_results` "
+        "(sorted by date, every match up to 10,000) or download `export_csv` / `export_json` "
+        "(every match, any number)."
+    )
+    all_results = serializers.CharField(
+        allow_null=True,
+        help_text="When `paging_capped` by relevance: the same search sorted by date, whose "
+        "pages reach every match (up to 10,000).",
+    )
     page = serializers.IntegerField()
-    pages = serializers.IntegerField()
+    pages = serializers.IntegerField(help_text="Pages of `page_size` reaching `reachable` hits.")
     page_size = serializers.IntegerField()
     engine = serializers.CharField()
     suggestion = serializers.CharField(allow_null=True, help_text="Did you mean ...")
@@ -105,10 +133,30 @@ PARAMETERS = [
     OpenApiParameter("author", str, many=True, description="Report author (exact, any case)."),
     OpenApiParameter("flagged", str, enum=["yes", "no"]),
     OpenApiParameter("incident", int, many=True, description="Incident id."),
-    OpenApiParameter("date_from", OpenApiTypes.DATE, description="Incident date on or after."),
-    OpenApiParameter("date_to", OpenApiTypes.DATE, description="Incident date on or before."),
-    OpenApiParameter("page", int, description="1-based; pages reach the first 10,000 hits."),
-    OpenApiParameter("page_size", int, description="1 to 100 (default 20)."),
+    OpenApiParameter("date_after", OpenApiTypes.DATE, description="Incident date on or after."),
+    OpenApiParameter("date_before", OpenApiTypes.DATE, description="Incident date on or before."),
+    OpenApiParameter(
+        "date_from",
+        OpenApiTypes.DATE,
+        description="Deprecated alias of `date_after`.",
+        deprecated=True,
+    ),
+    OpenApiParameter(
+        "date_to",
+        OpenApiTypes.DATE,
+        description="Deprecated alias of `date_before`.",
+        deprecated=True,
+    ),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_RESULT_WINDOW},
+        description="1-based; pages reach the first 10,000 hits (`page` times `page_size`).",
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+        description=f"1 or more (default 20); values above {MAX_PAGE_SIZE} are capped.",
+    ),
     OpenApiParameter("facets", str, enum=["yes", "no"], description="Count facets (default yes)."),
 ]
 
@@ -145,7 +193,8 @@ class SearchAPIView(APIView):
             result = search_run(query)
         except SearchUnavailable as exc:
             return _error(str(exc), None, 503)
-        return Response(SearchResponseSerializer(_payload(request, result)).data)
+        response = Response(SearchResponseSerializer(_payload(request, result)).data)
+        return add_deprecation_headers(response, request.query_params)
 
 
 def _payload(request: Request, result: SearchResult) -> dict[str, Any]:
@@ -155,22 +204,32 @@ def _payload(request: Request, result: SearchResult) -> dict[str, Any]:
     def page_link(page: int) -> str:
         return base + "?" + urlencode(query_to_params(query, page=str(page)))
 
-    export = "?" + urlencode(query_to_params(query, page=None, page_size=None))
+    count = result.count  # the one counting rule (search/counting.py), as the page shows it
+    relevance = query.effective_sort == "relevance" and not query.parsed.is_empty
+    notice = count.capped_notice(relevance=relevance)
+    exported = export_query(result)
+    export = "?" + urlencode(query_to_params(exported, page=None, page_size=None))
     return {
         "query": query.parsed.text,
-        "total": result.total,
-        "estimated": result.estimated,
+        "total": count.total,
+        "estimated": not count.exact,
+        "reachable": count.reachable,
+        "paging_capped": count.capped,
+        "all_results": base + "?" + urlencode(query_to_params(query, page=None, sort="newest"))
+        if count.capped and relevance
+        else None,
         "page": query.page,
-        "pages": result.pages,
+        "pages": count.pages,
         "page_size": query.page_size,
         "engine": result.engine,
         "suggestion": result.suggestion,
         "corrected_from": result.corrected_from,
-        "notices": list(result.notices),
+        "notices": list(result.notices) + ([notice] if notice else []),
         "hits": [
             {
                 "type": hit.type,
                 "id": hit.id,
+                "incident_id": hit.id if hit.type == "incident" else None,
                 "incident_ids": list(hit.incident_ids),
                 "report_number": hit.report_number,
                 "title": hit.title,
@@ -190,7 +249,7 @@ def _payload(request: Request, result: SearchResult) -> dict[str, Any]:
             for facet in result.facets
         ],
         "facets_estimated": result.facets_estimated,
-        "next": page_link(query.page + 1) if query.page < result.pages else None,
+        "next": page_link(query.page + 1) if query.page < count.pages else None,
         "previous": page_link(query.page - 1) if query.page > 1 else None,
         "export_csv": request.build_absolute_uri(reverse("search_export_csv")) + export,
         "export_json": request.build_absolute_uri(reverse("search_export_json")) + export,

@@ -7,6 +7,7 @@ time and leave as they come, so memory stays flat whatever the size. CSV cells g
 
 from __future__ import annotations
 
+import csv as plain_csv
 import datetime
 import io
 import json
@@ -78,15 +79,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell: lists as JSON arrays, as the API's CSV and the AIID's files write them."""
+    if isinstance(value, list | tuple):
+        return json.dumps([_plain(v) for v in value], ensure_ascii=False, separators=(",", ":"))
+    return "" if value is None else _plain(value)
+
+
 Records = Iterable[Mapping[str, Any]]
 
 
-def csv_stream(records: Records, columns: tuple[str, ...]) -> Iterator[bytes]:
+def csv_stream(records: Records, columns: tuple[str, ...], *, raw: bool = False) -> Iterator[bytes]:
+    """`raw`: cells as stored, without the formula guard (for programs that join on them)."""
     buffer = io.StringIO()
-    writer = csv_writer(buffer)
+    writer = plain_csv.writer(buffer) if raw else csv_writer(buffer)
     writer.writerow(columns)
     for n, record in enumerate(records, start=1):
-        writer.writerow(["" if record.get(c) is None else _plain(record.get(c)) for c in columns])
+        writer.writerow([_cell(record.get(c)) for c in columns])
         if n % 500 == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -94,7 +103,9 @@ def csv_stream(records: Records, columns: tuple[str, ...]) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def json_stream(records: Records, columns: tuple[str, ...]) -> Iterator[bytes]:
+def json_stream(
+    records: Records, columns: tuple[str, ...], *, raw: bool = False
+) -> Iterator[bytes]:
     """A JSON array, one object per line, written as the rows arrive."""
     yield b"["
     chunk: list[str] = []
@@ -113,7 +124,7 @@ class Exporter:
     identifier: str
     extension: str
     content_type: str
-    write: Callable[[Records, tuple[str, ...]], Iterator[bytes]]
+    write: Callable[..., Iterator[bytes]]
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -122,7 +133,9 @@ EXPORTERS: dict[str, Exporter] = {
 }
 
 
-def export_stream(query: SearchQuery, exporter: Exporter, *, site_url: str) -> Iterator[bytes]:
+def export_stream(
+    query: SearchQuery, exporter: Exporter, *, site_url: str, raw: bool = False
+) -> Iterator[bytes]:
     """The bytes of the whole result set of `query`, in its order."""
     records = (_record(query.type, row, site_url) for row in search_rows(query))
-    yield from exporter.write(records, COLUMNS[query.type])
+    yield from exporter.write(records, COLUMNS[query.type], raw=raw)

@@ -105,6 +105,9 @@ SEARCH_PARAMETERS = frozenset(
         "author",
         "flagged",
         "incident",
+        "date_after",
+        "date_before",
+        # Deprecated aliases of date_after / date_before (registry.api_deprecation).
         "date_from",
         "date_to",
         "facets",
@@ -129,12 +132,16 @@ def search_query_from_params(params: Mapping[str, Any], *, user: Any = None) -> 
             f"'sort' must be one of {', '.join(SORT_ORDERS)} (got {sort!r}).", "sort"
         )
     page = _whole_number(_single(params, "page"), "page", default=1, low=1, high=MAX_RESULT_WINDOW)
-    page_size = _whole_number(
-        _single(params, "page_size"),
-        "page_size",
-        default=DEFAULT_PAGE_SIZE,
-        low=1,
-        high=MAX_PAGE_SIZE,
+    # As on every list of the API: a page size above the maximum is capped, not refused.
+    page_size = min(
+        _whole_number(
+            _single(params, "page_size"),
+            "page_size",
+            default=DEFAULT_PAGE_SIZE,
+            low=1,
+            high=MAX_ID,
+        ),
+        MAX_PAGE_SIZE,
     )
     if (page - 1) * page_size >= MAX_RESULT_WINDOW:
         raise SearchParamError(
@@ -156,10 +163,12 @@ def search_query_from_params(params: Mapping[str, Any], *, user: Any = None) -> 
         _whole_number(raw, "incident", default=0, low=1, high=MAX_ID)
         for raw in _many(params, "incident")
     )
-    date_from = _date(_single(params, "date_from"), "date_from")
-    date_to = _date(_single(params, "date_to"), "date_to")
+    after_name = "date_after" if _single(params, "date_after") else "date_from"
+    before_name = "date_before" if _single(params, "date_before") else "date_to"
+    date_from = _date(_single(params, after_name), after_name)
+    date_to = _date(_single(params, before_name), before_name)
     if date_from and date_to and date_from > date_to:
-        raise SearchParamError("'date_from' is after 'date_to'.", "date_from")
+        raise SearchParamError(f"{after_name!r} is after {before_name!r}.", after_name)
     with_facets = _flag(_single(params, "facets"), "facets")
     return SearchQuery(
         parsed=parsed,
@@ -183,8 +192,8 @@ def query_to_params(query: SearchQuery, **changes: Any) -> list[tuple[str, str]]
         "q": query.parsed.text or None,
         "type": query.type if query.type != "incident" else None,
         "sort": query.sort if query.sort != "relevance" else None,
-        "date_from": query.date_from.isoformat() if query.date_from else None,
-        "date_to": query.date_to.isoformat() if query.date_to else None,
+        "date_after": query.date_from.isoformat() if query.date_from else None,
+        "date_before": query.date_to.isoformat() if query.date_to else None,
         "incident": [str(i) for i in query.incident_ids] or None,
         "facet": [f"{name}:{value}" for name, values in query.facets.items() for value in values]
         or None,

@@ -322,12 +322,12 @@ def export_statement(query: SearchQuery, doc: DocumentTable, text: TextQuery | N
         columns = """d.id, d.title, d.date, d.description,
             (SELECT count(*) FROM incidents_report_incidents ri WHERE ri.incident_id = d.id)
                 AS reports,
-            array_to_string(ARRAY(SELECT substr(f, 8) FROM unnest(d.search_facets) f
-                WHERE starts_with(f, 'domain:')), ' ') AS domains"""
+            ARRAY(SELECT substr(f, 8) FROM unnest(d.search_facets) f
+                WHERE starts_with(f, 'domain:')) AS domains"""
     else:
         columns = """d.number, d.title, d.date_published, d.url, d.source_domain, d.language,
-            d.kind, array_to_string(d.authors, '; ') AS authors,
-            array_to_string(ARRAY(SELECT ri.incident_id FROM incidents_report_incidents ri
-                WHERE ri.report_id = d.number ORDER BY ri.incident_id), ' ') AS incidents"""
+            d.kind, d.authors,
+            ARRAY(SELECT ri.incident_id FROM incidents_report_incidents ri
+                WHERE ri.report_id = d.number ORDER BY ri.incident_id) AS incidents"""
     sql = f"SELECT {columns} FROM {doc.table} d WHERE {' AND '.join(where)} ORDER BY {order}"
     return Statement(sql, params)

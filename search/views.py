@@ -111,7 +111,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             if result.suggestion
             else None,
             "clear_url": _link(
-                query, facet=None, page=None, date_from=None, date_to=None, incident=None
+                query, facet=None, page=None, date_after=None, date_before=None, incident=None
             ),
         }
     )
@@ -126,8 +126,13 @@ def search_export(request: HttpRequest, extension: str) -> HttpResponse:
         query = search_query_from_params(request.GET, user=request.user)
     except SearchParamError as exc:
         return HttpResponse(f"{exc}\n", status=400, content_type="text/plain; charset=utf-8")
+    raw = request.GET.get("raw", "")
+    if raw not in ("", "true", "false"):
+        return HttpResponse(
+            "'raw' must be true or false.\n", status=400, content_type="text/plain; charset=utf-8"
+        )
     response = StreamingHttpResponse(
-        export_stream(query, exporter, site_url=settings.SITE_URL),
+        export_stream(query, exporter, site_url=settings.SITE_URL, raw=raw == "true"),
         content_type=exporter.content_type,
     )
     filename = f"search-{query.type}s.{exporter.extension}"

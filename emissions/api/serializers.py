@@ -22,6 +22,7 @@ from emissions.models import (
     EmissionsBasis,
     Method,
     Recomputation,
+    Verdict,
 )
 from emissions.models.disclosure import venue_model
 from emissions.presentation import audit_rows, disclosure_badge
@@ -305,9 +306,107 @@ class EstimateRequestSerializer(serializers.Serializer):
     claim = ClaimSerializer(required=False)
 
 
+def _number(help_text: str = "", **kwargs: Any) -> serializers.FloatField:
+    return serializers.FloatField(help_text=help_text, **kwargs)
+
+
+class EstimateUncertaintySerializer(serializers.Serializer):
+    low = _number()
+    high = _number()
+    exact = serializers.BooleanField()
+
+
+class EstimateFactorSerializer(serializers.Serializer):
+    run = serializers.IntegerField(help_text="Index of the run the factor applies to.")
+    factor = serializers.CharField()
+    value = _number(allow_null=True)
+    unit = serializers.CharField()
+    source = serializers.CharField(help_text="Where the value comes from (data package, ...).")
+    uncertainty = EstimateUncertaintySerializer()
+
+
+class EstimateRunSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    accelerator = serializers.CharField(allow_null=True)
+    device_hours = _number(allow_null=True)
+    it_energy_kwh = _number()
+    idle_it_energy_kwh = _number()
+    idle_energy_kwh = _number()
+    pue = _number()
+    energy_kwh = _number()
+    energy_low_kwh = _number()
+    energy_high_kwh = _number()
+    intensity_g_per_kwh = _number()
+    net_intensity_g_per_kwh = _number()
+    embodied_tco2e = _number()
+    gross_tco2e = _number()
+    net_tco2e = _number()
+    low_tco2e = _number()
+    high_tco2e = _number()
+    net_low_tco2e = _number()
+    net_high_tco2e = _number()
+
+
+class EstimateFootprintSerializer(serializers.Serializer):
+    """The estimator's footprint of the runs (the CLI's JSON), summed over the runs."""
+
+    catalog_version = serializers.CharField(help_text="Version of the factor catalog used.")
+    method = serializers.CharField(required=False)
+    energy_kwh = _number("Facility energy (IT energy times PUE).")
+    it_energy_kwh = _number()
+    energy_low_kwh = _number()
+    energy_high_kwh = _number()
+    idle_energy_kwh = _number()
+    gross_tco2e = _number("Location-based emissions, tonnes CO2e.")
+    net_tco2e = _number("After carbon-free energy contracts, tonnes CO2e.")
+    low_tco2e = _number()
+    high_tco2e = _number()
+    net_low_tco2e = _number()
+    net_high_tco2e = _number()
+    embodied_tco2e = _number()
+    device_hours = _number(allow_null=True, required=False)
+    exact = serializers.BooleanField(required=False)
+    runs = EstimateRunSerializer(many=True)
+    factors = EstimateFactorSerializer(many=True, required=False)
+    equivalences = serializers.DictField(
+        child=serializers.JSONField(), required=False, help_text="Everyday comparisons."
+    )
+    what_if = serializers.DictField(
+        child=serializers.JSONField(),
+        required=False,
+        help_text="The same runs in the lowest and highest intensity regions, other hardware.",
+    )
+    notes = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class EstimateFlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+    data = serializers.DictField(child=serializers.JSONField(), required=False)
+
+
+class EstimateVerificationSerializer(serializers.Serializer):
+    """The claim checked against the recomputation."""
+
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    summary = serializers.CharField()
+    flags = EstimateFlagSerializer(many=True)
+    deviation = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="Relative deviation of the claim per quantity (null: not claimed).",
+    )
+    tolerance = _number()
+    claim = serializers.DictField(child=serializers.JSONField())
+    catalog_version = serializers.CharField()
+
+
 class EstimateResponseSerializer(serializers.Serializer):
-    footprint = serializers.DictField(help_text="The estimator's footprint (its CLI JSON)")
-    verification = serializers.DictField(
+    """What the stateless estimator answers: the footprint, and the claim's check if any."""
+
+    footprint = EstimateFootprintSerializer()
+    verification = EstimateVerificationSerializer(
         allow_null=True, help_text="Present when a claim was given: verdict and flags"
     )
 

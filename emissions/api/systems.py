@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from emissions.systems import Footprint, system_page, systems_list
-from registry.api_conventions import ErrorSerializer, registry_exception_handler
+from registry.api_conventions import ErrorSerializer
 
 
 class SystemSummarySerializer(serializers.Serializer):
@@ -88,9 +88,6 @@ class SystemList(ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = SystemSummarySerializer
 
-    def get_exception_handler(self):  # noqa: ANN201
-        return registry_exception_handler
-
     def get_queryset(self):  # noqa: ANN201
         return systems_list()
 
@@ -108,9 +105,6 @@ class SystemList(ListAPIView):
 
 class SystemDetail(APIView):
     permission_classes = [AllowAny]
-
-    def get_exception_handler(self):  # noqa: ANN201
-        return registry_exception_handler
 
     @extend_schema(
         summary="One AI system: its incidents by role and year, its models' footprints",

@@ -35,6 +35,7 @@ from incidents.visibility import (
     has_visible_facet,
     visible_classifications,
 )
+from registry.api_filters import described, modified_since_filter
 from registry.ids import MAX_ID
 
 ReportIncidents = Report.incidents.through
@@ -78,7 +79,7 @@ class FacetField(forms.Field):
             )
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "description": FACET_HELP})
 class FacetFilter(django_filters.Filter):
     """Keeps rows matching every given facet; `match(facet, access)` builds the condition for
     one."""
@@ -109,6 +110,10 @@ class IdFilter(django_filters.Filter):
     """A positive integer id (incident id, report number)."""
 
     field_class = IdField
+
+
+def id_filter(**kwargs: Any) -> IdFilter:
+    return described(IdFilter, {"type": "integer", "minimum": 1, "maximum": MAX_ID}, **kwargs)
 
 
 def _ordering_filter(choices: list[tuple[str, str]]) -> django_filters.ChoiceFilter:
@@ -152,9 +157,7 @@ class IncidentFilterSet(RegistryFilterSet):
     date_before = django_filters.DateFilter(
         field_name="date", lookup_expr="lte", help_text="Incident date on or before (YYYY-MM-DD)."
     )
-    modified_since = django_filters.IsoDateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
-    )
+    modified_since = modified_since_filter()
     entity = _incident_entity(None, "Entity slug in any role.")
     deployer = _incident_entity(EntityRole.DEPLOYER, "Entity slug: alleged deployer.")
     developer = _incident_entity(EntityRole.DEVELOPER, "Entity slug: alleged developer.")
@@ -211,16 +214,29 @@ def report_has_facet(facet: str, access: ClassificationAccess) -> Q:
 
 
 class ReportFilterSet(RegistryFilterSet):
+    date_after = django_filters.DateFilter(
+        field_name="date_published",
+        lookup_expr="gte",
+        help_text="Published on or after (YYYY-MM-DD).",
+    )
+    date_before = django_filters.DateFilter(
+        field_name="date_published",
+        lookup_expr="lte",
+        help_text="Published on or before (YYYY-MM-DD).",
+    )
+    # Deprecated aliases (see docs/api-changelog.md): answered with Deprecation/Sunset headers.
     date_published_after = django_filters.DateFilter(
-        field_name="date_published", lookup_expr="gte", help_text="Published on or after."
+        field_name="date_published",
+        lookup_expr="gte",
+        help_text="Deprecated alias of `date_after`.",
     )
     date_published_before = django_filters.DateFilter(
-        field_name="date_published", lookup_expr="lte", help_text="Published on or before."
+        field_name="date_published",
+        lookup_expr="lte",
+        help_text="Deprecated alias of `date_before`.",
     )
-    modified_since = django_filters.IsoDateTimeFilter(
-        field_name="modified_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
-    )
-    incident = IdFilter(method="in_incident", help_text="Belongs to this incident id.")
+    modified_since = modified_since_filter()
+    incident = id_filter(method="in_incident", help_text="Belongs to this incident id.")
     entity = django_filters.CharFilter(
         method="names_entity", help_text="Belongs to an incident naming this entity slug."
     )
@@ -229,6 +245,12 @@ class ReportFilterSet(RegistryFilterSet):
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices, help_text="Report kind.")
     flagged = django_filters.BooleanFilter(help_text="Flagged for review by editors.")
     classification = FacetFilter(match=report_has_facet)
+    fields = django_filters.ChoiceFilter(
+        choices=[("text", "text")],
+        method="keep_queryset",
+        help_text="`text`: include each report's full text (lists omit it by default), for "
+        "syncing the texts in bulk; or download the dataset's reports.jsonl.",
+    )
     ordering = _ordering_filter(
         [
             ("-number", "newest number first"),
@@ -263,6 +285,7 @@ class EntityFilterSet(RegistryFilterSet):
     name = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", help_text="Name contains (case-insensitive)."
     )
+    modified_since = modified_since_filter()
     ordering = _ordering_filter([("slug", "slug")])
 
     class Meta:
@@ -279,9 +302,10 @@ class ClassificationFilterSet(RegistryFilterSet):
     namespace = django_filters.CharFilter(
         field_name="taxonomy__namespace", help_text="Taxonomy namespace, e.g. MIT."
     )
-    incident = IdFilter(field_name="incident_id", help_text="Classification of this incident id.")
-    report = IdFilter(field_name="report_id", help_text="Classification of this report number.")
+    incident = id_filter(field_name="incident_id", help_text="Classification of this incident id.")
+    report = id_filter(field_name="report_id", help_text="Classification of this report number.")
     facet = FacetFilter(match=lambda facet, access: Q(facets__contains=[facet]))
+    modified_since = modified_since_filter()
     ordering = _ordering_filter([("id", "id")])
 
     class Meta:

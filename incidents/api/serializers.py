@@ -142,6 +142,12 @@ def _permalink(path: str) -> str:
 
 
 class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """An incident: what happened, when, the entities involved by role, its reports and its
+    published classifications."""
+
+    incident_id = serializers.IntegerField(
+        source="id", read_only=True, help_text="The incident's id (AIID: `incident_id`)."
+    )
     entities = serializers.SerializerMethodField(
         help_text="Entities named in the incident, by role (AIID: Alleged deployer, ...)."
     )
@@ -153,6 +159,7 @@ class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
         model = Incident
         fields = [
             "id",
+            "incident_id",
             "title",
             "description",
             "date",
@@ -181,7 +188,15 @@ class IncidentSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
 
 
 class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """A report (news article, statement, ...) about incidents; lists omit its text."""
+
+    report_number = serializers.IntegerField(
+        source="number", read_only=True, help_text="The report's number (AIID: `report_number`)."
+    )
     incidents = IntegerListField(source="incident_ids", help_text="Incident ids (none: an issue).")
+    incident_ids = IntegerListField(
+        help_text="The same as `incidents`, under the name search hits and exports use."
+    )
     classifications = ClassificationListField(source="classification_rows")
     permalink = serializers.SerializerMethodField()
 
@@ -189,6 +204,7 @@ class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
         model = Report
         fields = [
             "number",
+            "report_number",
             "title",
             "url",
             "source_domain",
@@ -205,6 +221,7 @@ class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
             "image_url",
             "flagged",
             "incidents",
+            "incident_ids",
             "classifications",
             "source",
             "source_license",
@@ -219,22 +236,33 @@ class ReportSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
 
 
 class ReportDetailSerializer(ReportSerializer):
+    """A report with its full text (Markdown)."""
+
     class Meta(ReportSerializer.Meta):
         fields = [*ReportSerializer.Meta.fields, "text"]
 
 
 class EntitySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """An organisation, group of people or AI system named in incidents."""
+
+    # Any text without a slash: AIID slugs include `15.ai`, `@ghostwriter`, `x-(twitter)`.
+    slug = serializers.CharField(read_only=True, help_text="Identifier in URLs (AIID: entity_id).")
+    entity_id = serializers.CharField(
+        source="slug", read_only=True, help_text="The entity's slug (AIID: `entity_id`)."
+    )
     permalink = serializers.SerializerMethodField()
 
     class Meta:
         model = Entity
-        fields = ["slug", "name", "aliases", "description", "modified_at", "permalink"]
+        fields = ["slug", "entity_id", "name", "aliases", "description", "modified_at", "permalink"]
 
     def get_permalink(self, entity: Entity) -> str:
         return _permalink(f"/entities/{entity.slug}/")
 
 
 class EntityDetailSerializer(EntitySerializer):
+    """An entity with the incidents naming it, by role."""
+
     incidents = serializers.SerializerMethodField(help_text="Incident ids naming it, by role.")
 
     class Meta(EntitySerializer.Meta):
@@ -271,6 +299,8 @@ class TaxonomyFieldListField(serializers.ReadOnlyField):
 
 
 class TaxonomySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """A public taxonomy (MIT, GMF, CSET, ...) and its public fields in display order."""
+
     fields = TaxonomyFieldListField(source="field_rows", help_text="Public fields, in order.")
 
     class Meta:
@@ -279,6 +309,8 @@ class TaxonomySerializer(FastReadSerializerMixin, serializers.ModelSerializer):
 
 
 class ClassificationSerializer(FastReadSerializerMixin, serializers.ModelSerializer):
+    """A published classification of an incident or a report: public field values only."""
+
     namespace = serializers.CharField(source="taxonomy.namespace")
     incident = serializers.IntegerField(source="incident_id", allow_null=True)
     report = serializers.IntegerField(source="report_id", allow_null=True)

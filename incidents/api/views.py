@@ -28,6 +28,7 @@ from registry.api_conventions import (
     FORMAT_PARAMETER,
     ErrorSerializer,
     RegistryAPIMixin,
+    raw_csv_requested,
     stream_csv_response,
     unknown_parameter_error,
 )
@@ -55,7 +56,8 @@ class CatalogViewSet(RegistryAPIMixin, ReadOnlyModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv":
-            return self.csv_download(queryset)
+            # Checked before the stream starts: afterwards an error could only cut it short.
+            return self.csv_download(queryset, raw=raw_csv_requested(request))
         page = self.paginate_queryset(queryset)
         self.note_last_modified(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -81,7 +83,7 @@ class CatalogViewSet(RegistryAPIMixin, ReadOnlyModelViewSet):
     def csv_row(self, data: dict[str, Any]) -> dict[str, Any]:
         return data
 
-    def csv_download(self, queryset: QuerySet) -> StreamingHttpResponse:
+    def csv_download(self, queryset: QuerySet, *, raw: bool = False) -> StreamingHttpResponse:
         orderings = self.orderings
         ordering = orderings.get(
             self.request.query_params.get("ordering") or "", next(iter(orderings.values()))
@@ -93,7 +95,7 @@ class CatalogViewSet(RegistryAPIMixin, ReadOnlyModelViewSet):
                 yield self.csv_row(serializer.to_representation(record))
 
         return stream_csv_response(
-            header=self.csv_header(), rows=rows(), filename=f"{self.csv_name}.csv"
+            header=self.csv_header(), rows=rows(), filename=f"{self.csv_name}.csv", raw=raw
         )
 
 
@@ -105,10 +107,12 @@ def _redirect(viewname: str, key: Any) -> HttpResponsePermanentRedirect:
     return HttpResponsePermanentRedirect(reverse(viewname, args=[key]))
 
 
+# The AIID's column names (its incidents.csv), so that a join on them needs no renaming; each
+# cell is a JSON array of entity slugs (`entity_id`), as the AIID writes them.
 ROLE_COLUMNS = {
-    EntityRole.DEPLOYER: "deployers",
-    EntityRole.DEVELOPER: "developers",
-    EntityRole.HARMED: "harmed_parties",
+    EntityRole.DEPLOYER: "Alleged deployer of AI system",
+    EntityRole.DEVELOPER: "Alleged developer of AI system",
+    EntityRole.HARMED: "Alleged harmed or nearly harmed parties",
     EntityRole.IMPLICATED_SYSTEM: "implicated_systems",
 }
 
@@ -176,8 +180,16 @@ class ReportViewSet(CatalogViewSet):
     }
     integer_lookup = True
 
+    def with_text(self) -> bool:
+        return self.action == "retrieve" or self.request.query_params.get("fields") == "text"
+
+    def get_serializer_class(self) -> type:
+        if self.with_text():
+            return serializers.ReportDetailSerializer
+        return super().get_serializer_class()
+
     def get_queryset(self) -> QuerySet:
-        return selectors.reports_for_api(with_text=self.action == "retrieve")
+        return selectors.reports_for_api(with_text=self.with_text())
 
 
 class EntityViewSet(CatalogViewSet):

@@ -17,7 +17,15 @@ def test_it_lists_entities_with_exact_fields(api, catalog):
         "navya",
         "youtube",
     ]
-    assert list(rows[0]) == ["slug", "name", "aliases", "description", "modified_at", "permalink"]
+    assert list(rows[0]) == [
+        "slug",
+        "entity_id",
+        "name",
+        "aliases",
+        "description",
+        "modified_at",
+        "permalink",
+    ]
 
 
 def test_it_shows_an_entity_with_its_incidents_by_role(api, catalog):

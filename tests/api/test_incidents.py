@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 INCIDENT_FIELDS = [
     "id",
+    "incident_id",
     "title",
     "description",
     "date",
@@ -136,13 +137,16 @@ def test_it_exports_every_filtered_incident_as_csv(api, catalog):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0] == (
-        "id,title,description,date,date_precision,deployers,developers,harmed_parties,"
-        "implicated_systems,reports,classifications,editors,source,source_license,"
-        "source_attribution,created_at,modified_at,permalink"
+        "id,incident_id,title,description,date,date_precision,"
+        "Alleged deployer of AI system,Alleged developer of AI system,"
+        "Alleged harmed or nearly harmed parties,implicated_systems,reports,classifications,"
+        "editors,source,source_license,source_attribution,created_at,modified_at,permalink"
     )
     assert len(lines) == 5
-    assert lines[1].startswith(f"{catalog.incidents[0].id},Self-driving shuttle collides")
-    assert ",keolis,navya,bus-passengers,," in lines[1]
+    shuttle = catalog.incidents[0].id
+    assert lines[1].startswith(f"{shuttle},{shuttle},Self-driving shuttle collides")
+    # Multi-valued cells are JSON arrays of entity slugs, as the AIID writes them.
+    assert ',"[""keolis""]","[""navya""]","[""bus-passengers""]",[],' in lines[1]
 
 
 def test_it_defuses_formula_cells_in_csv(api, db):

@@ -8,6 +8,7 @@ pytestmark = pytest.mark.django_db
 
 REPORT_FIELDS = [
     "number",
+    "report_number",
     "title",
     "url",
     "source_domain",
@@ -24,6 +25,7 @@ REPORT_FIELDS = [
     "image_url",
     "flagged",
     "incidents",
+    "incident_ids",
     "classifications",
     "source",
     "source_license",

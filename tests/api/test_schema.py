@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import schemathesis
@@ -94,6 +95,11 @@ def test_it_publishes_an_openapi_3_schema_with_every_catalog_endpoint(client, db
         "/api/v1/classifications/",
         "/api/v1/classifications/{id}/",
         "/api/v1/lookup/",
+        "/api/v1/merged/incidents/",
+        "/api/v1/merged/entities/",
+        "/api/v1/datasets/",
+        "/api/v1/datasets/{name}/",
+        "/api/v1/incidents.csv",
     } <= set(document["paths"])
 
 
@@ -113,3 +119,78 @@ def test_it_serves_the_docs_page_from_local_static_files(client, db):
     assert "/static/js/api-docs.js" in html
     assert "<script>" not in html
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def schema_document(client) -> dict:  # noqa: ANN001
+    return client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+
+
+def test_it_declares_public_operations_without_authentication(client, db):
+    document = schema_document(client)
+    public = [
+        ("/api/v1/incidents/", "get"),
+        ("/api/v1/entities/{slug}/", "get"),
+        ("/api/v1/search/", "get"),
+        ("/api/v1/datasets/", "get"),
+        ("/api/v1/estimate/", "post"),
+    ]
+    assert {document["paths"][p][m]["security"] == [] for p, m in public} == {True}
+    venues = document["paths"]["/api/v1/venues/"]["get"]
+    assert {} not in venues["security"]
+    assert venues["responses"]["401"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+
+
+def test_it_documents_csv_as_its_own_text_operation(client, db):
+    paths = schema_document(client)["paths"]
+    csv = paths["/api/v1/incidents.csv"]["get"]
+    json_list = paths["/api/v1/incidents/"]["get"]
+    assert list(csv["responses"]["200"]["content"]) == ["text/csv"]
+    assert list(json_list["responses"]["200"]["content"]) == ["application/json"]
+    assert "raw" in [p["name"] for p in csv["parameters"]]
+
+
+def test_it_accepts_real_aiid_slugs_in_the_entity_path(client, db):
+    document = schema_document(client)
+    [slug] = document["paths"]["/api/v1/entities/{slug}/"]["get"]["parameters"]
+    entity_slug = document["components"]["schemas"]["Entity"]["properties"]["slug"]
+    for schema in (slug["schema"], entity_slug):
+        pattern = schema.get("pattern", "")
+        assert all(re.search(pattern, s) for s in ("15.ai", "@ghostwriter", "x-(twitter)"))
+
+
+def test_it_bounds_ids_and_page_sizes_and_types_every_enum(client, db):
+    document = schema_document(client)
+    params = {p["name"]: p for p in document["paths"]["/api/v1/reports/"]["get"]["parameters"]}
+    assert params["incident"]["schema"]["maximum"] == 2**31 - 1
+    assert params["page_size"]["schema"]["maximum"] == 200
+    assert params["ordering"]["schema"]["type"] == "string"
+    assert params["date_published_after"]["deprecated"] is True
+    assert "MIT:Risk Domain" in params["classification"]["description"]
+    search = {p["name"]: p for p in document["paths"]["/api/v1/search/"]["get"]["parameters"]}
+    assert search["page"]["schema"]["maximum"] == 10_000
+    assert search["page_size"]["schema"]["maximum"] == 100
+    assert untyped_enums(document) == []
+
+
+def untyped_enums(node: object) -> list[object]:
+    if isinstance(node, dict):
+        own = [node["enum"]] if "enum" in node and "type" not in node else []
+        return own + [e for value in node.values() for e in untyped_enums(value)]
+    if isinstance(node, list):
+        return [e for value in node for e in untyped_enums(value)]
+    return []
+
+
+def test_it_describes_models_and_results_explicitly(client, db):
+    document = schema_document(client)
+    schemas = document["components"]["schemas"]
+    descriptions = " ".join(s.get("description", "") for s in schemas.values())
+    assert "serializer" not in descriptions.lower()
+    footprint = schemas["EstimateFootprint"]["properties"]
+    assert footprint["energy_kwh"]["type"] == "number"
+    assert "api.example.org" not in json.dumps(document)
+    assert "/api/v1/changelog/" in document["info"]["description"]
+    responses = document["paths"]["/api/v1/search/"]["get"]["responses"]
+    assert {"200", "400", "429"} <= set(responses)

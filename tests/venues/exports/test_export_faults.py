@@ -93,7 +93,9 @@ def test_a_killed_export_venue_leaves_the_previous_files_whole(paper, tmp_path) 
 
 
 def test_a_failing_export_venue_keeps_the_previous_zip_and_leaves_no_partial(
-    paper, tmp_path, monkeypatch  # noqa: ANN001
+    paper,
+    tmp_path,
+    monkeypatch,  # noqa: ANN001
 ) -> None:
     out = tmp_path / "out"
     call_command("export_venue", "neurips-2026", str(out))
@@ -138,8 +140,7 @@ def test_a_job_whose_worker_was_killed_is_failed_and_its_partial_deleted(paper, 
     job = export_job_start(actor=world.chair, venue=paper.venue)  # eager: built on commit
     ExportJob.objects.filter(pk=job.pk).update(state="queued", file_name="")
     build = (
-        "from venues.services.exports import export_job_build; "
-        f"export_job_build(job_id={job.pk})"
+        f"from venues.services.exports import export_job_build; export_job_build(job_id={job.pk})"
     )
     process = subprocess.Popen(
         [sys.executable, "manage.py", "shell", "-c", build],
