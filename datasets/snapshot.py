@@ -126,6 +126,8 @@ def export_snapshot(out_dir: Path | str) -> SnapshotManifest:
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_directory(target) as partial:
         created_at, records = _write_files(partial)
+        # The archive holds the manifest too; the manifest then names the archive.
+        _write_manifest(partial, target.name, created_at, records)
         archive = _write_archive(partial, target.name)
         _write_manifest(partial, target.name, created_at, records, archive=archive)
     return SnapshotManifest(path=target, created_at=created_at, files=records, archive=archive)

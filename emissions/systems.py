@@ -17,7 +17,15 @@ from django.contrib.postgres.search import TrigramSimilarity, TrigramStrictWordS
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Greatest
 
-from emissions.models import Disclosure, DisclosureState, Recomputation, SystemModelLink
+from emissions.models import (
+    Disclosure,
+    DisclosureState,
+    OverrideOutcome,
+    Recomputation,
+    SystemModelLink,
+    VerificationOverride,
+)
+from emissions.presentation import VerificationBadge, verification_badge
 from emissions.selectors import disclosures_public
 from incidents.models import Entity, EntityRole, Incident, IncidentEntity
 
@@ -42,6 +50,8 @@ class Footprint:
     verdict: str = ""
     hardware: tuple[str, ...] = ()
     year: int | None = None
+    # What was verified, in the one wording of emissions.presentation.verification_badge.
+    badge: VerificationBadge | None = None
 
     @property
     def is_direct(self) -> bool:
@@ -81,7 +91,15 @@ def _links_with_footprints(links: QuerySet[SystemModelLink]) -> QuerySet[SystemM
         rc_low=_recomputed("low_tco2e"),
         rc_high=_recomputed("high_tco2e"),
         rc_verdict=_recomputed("verdict"),
+        override_reason=Subquery(_confirmed_overrides.values("reason")[:1]),
+        override_verdict=Subquery(_confirmed_overrides.values("verdict")[:1]),
     )
+
+
+# A verified disclosure's confirmed override, if it was accepted despite its verdict.
+_confirmed_overrides = VerificationOverride.objects.filter(
+    disclosure=OuterRef("disclosure_id"), outcome=OverrideOutcome.CONFIRMED
+).order_by("-id")
 
 
 def _publication_year(disclosure: Disclosure) -> int | None:
@@ -106,6 +124,11 @@ def _footprint(link: SystemModelLink) -> Footprint:
         low_tco2e=getattr(link, "rc_low", None),
         high_tco2e=getattr(link, "rc_high", None),
         verdict=getattr(link, "rc_verdict", None) or "",
+        badge=verification_badge(
+            state=disclosure.state,
+            verdict=getattr(link, "override_verdict", None) or getattr(link, "rc_verdict", None),
+            override_reason=getattr(link, "override_reason", None) or "",
+        ),
         hardware=hardware,
         year=_publication_year(disclosure),
     )

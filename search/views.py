@@ -141,5 +141,5 @@ def search_export(request: HttpRequest, extension: str) -> HttpResponse:
     # and the stream reads the user only after the middleware has passed: say so here.
     patch_vary_headers(response, ["Cookie"])
     if request.user.is_authenticated:
-        patch_cache_control(response, private=True)
+        patch_cache_control(response, private=True, no_store=True)
     return response

@@ -60,7 +60,7 @@ class FootprintSerializer(serializers.Serializer):
         }
 
 
-class IncidentRefSerializer(serializers.Serializer):
+class SystemIncidentRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     date = serializers.DateField(allow_null=True)
@@ -73,7 +73,7 @@ class SystemDetailSerializer(serializers.Serializer):
     url = serializers.CharField()
     incident_count = serializers.IntegerField()
     incidents_per_year = serializers.DictField(child=serializers.IntegerField())
-    incidents = IncidentRefSerializer(many=True)
+    incidents = SystemIncidentRefSerializer(many=True)
     footprints = FootprintSerializer(many=True)
     total_direct_tco2e = serializers.FloatField(
         allow_null=True,

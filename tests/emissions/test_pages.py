@@ -233,8 +233,8 @@ def test_it_fills_the_incident_pages_footprint_slot(client, world):
     content = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert "Training footprints of the AI systems involved" in content
     assert f'href="/disclosures/{verified.pk}/"' in content
-    # The leaderboard's reading: recomputed first, the claim beside it, what was verified.
-    assert "<strong>46.5 t</strong> CO2e as recomputed (claimed 46.7 t, +0%)" in content
+    # The recomputed figure, and what was verified in the one wording every page uses.
+    assert "46.5 t CO2e recomputed" in content
     assert "✓ Verified: consistent" in content
 
 

@@ -133,7 +133,7 @@ def _dataset(client: Client, incident: Incident, tmp_path: Path) -> str:
     return "".join(
         path.read_text(encoding="utf-8")
         for path in sorted(snapshot.path.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.suffix != ".zip"  # the archive repeats every file
     )
 
 

@@ -48,7 +48,7 @@ def test_it_refuses_deeply_nested_json_to_an_assignment_import(client, world):
 
 @pytest.mark.parametrize(
     ("value", "problem"),
-    [("A100\u0000", "NUL"), ("A100\ud800", "lone surrogate")],
+    [("A100\u0000", "NUL"), ("A100\ud800", "surrogate")],
 )
 @pytest.mark.parametrize("url", ["/api/v1/estimate/", "/api/v1/disclosures/"])
 def test_it_refuses_unstorable_text_inside_runs(client, world, url, value, problem):

@@ -33,7 +33,7 @@ def test_the_request_returns_before_the_build_and_the_build_finishes(
 
     monkeypatch.setattr(venue_exports, "export_job_build", held_build)
     client.force_login(world.chair)
-    response = client.post(reverse("venues:export_start", args=[venue.slug]), {"page_size": "A4"})
+    response = client.post(reverse("venues:export_start", args=[venue.slug]), {"paper_size": "A4"})
     job = ExportJob.objects.get()
     # The request is answered while the build is still held: it did not run inside it.
     assert (response.status_code, job.state) == (302, "queued")
