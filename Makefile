@@ -11,7 +11,7 @@ ifeq ($(FAST),1)
 PYTEST_ARGS += -m "not slow"
 endif
 
-.PHONY: venv run test lint bench bench-quick db-stop clean-db catalog catalog-packages
+.PHONY: mutation venv run test lint bench bench-quick db-stop clean-db catalog catalog-packages
 # npm data packages of the estimator catalog (see the README's estimator section).
 NPM_DIR ?= .local/npm
 CATALOG_NPM := @tgwf/co2@0.19.0 @cloud-carbon-footprint/aws@0.15.0 @cloud-carbon-footprint/azure@1.8.0
@@ -39,7 +39,7 @@ venv: $(STAMP)
 
 # `make run`, `make test` and `make bench` start the embedded database even after
 # `make db-stop`; other commands leave it stopped (see registry/embedded_db.py).
-run test bench: export EMBEDDED_DB_AUTOSTART = 1
+run test bench mutation: export EMBEDDED_DB_AUTOSTART = 1
 
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -48,6 +48,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# Mutation spot checks of the estimator core (see [tool.mutmut] in pyproject.toml); prints the
+# score. The estimator tests touch no database: the URL only satisfies the settings.
+mutation: $(STAMP)
+	@rm -rf mutants
+	DATABASE_URL=$$(EMBEDDED_DB_AUTOSTART=1 $(PY) -c "from registry.embedded_db import embedded_database_url as u; print(u())") \
+		$(VENV)/bin/mutmut run > .local/mutmut.log 2>&1; \
+	status=$$?; tail -c 400 .local/mutmut.log | tr '\r' '\n' | tail -n 3; \
+	$(VENV)/bin/mutmut results 2>/dev/null | wc -l | xargs echo "surviving mutants:"; exit $$status
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
