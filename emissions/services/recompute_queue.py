@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from emissions.models import Disclosure
+from emissions.models import AWAITING_REVIEW_STATES, Disclosure
 from emissions.selectors import disclosures_awaiting_recomputation
 from emissions.services.recomputation import catalog_version_current
 
@@ -53,13 +53,19 @@ def disclosure_recompute_enqueue(*, disclosure_id: int) -> bool:
         )
         return False
     # Only the queue time: a worker may already have stamped its start.
-    Disclosure.objects.filter(pk=disclosure_id).update(recompute_queued_at=timezone.now())
+    _sweep_clock(disclosure_id).update(recompute_queued_at=timezone.now())
     return True
 
 
 def disclosure_recompute_started(*, disclosure_id: int) -> None:
     """Record that a worker started the disclosure's recomputation (the sweep's clock)."""
-    Disclosure.objects.filter(pk=disclosure_id).update(recompute_started_at=timezone.now())
+    _sweep_clock(disclosure_id).update(recompute_started_at=timezone.now())
+
+
+def _sweep_clock(disclosure_id: int) -> QuerySet[Disclosure]:
+    # The sweep watches disclosures awaiting review only; a verified row is frozen (a database
+    # trigger refuses any UPDATE), and its re-verification after a catalog change needs no clock.
+    return Disclosure.objects.filter(pk=disclosure_id, state__in=AWAITING_REVIEW_STATES)
 
 
 def disclosures_with_lost_recomputation(*, now: datetime | None = None) -> QuerySet[Disclosure]:

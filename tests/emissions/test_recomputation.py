@@ -164,3 +164,18 @@ def test_it_never_changes_a_verified_disclosure_when_reverifying(world, change_c
     before = Disclosure.objects.filter(pk=verified.pk).values().get()
     disclosure_reverify(disclosure_id=verified.pk)
     assert Disclosure.objects.filter(pk=verified.pk).values().get() == before
+
+
+def test_it_leaves_a_verified_disclosure_untouched_when_its_recomputation_is_queued(world):
+    # The sweep's clock lives on the disclosure row, which verification freezes: a task queued
+    # before the verification committed (as the demo loader does) must not try to write it.
+    from emissions.services.recompute_queue import (
+        disclosure_recompute_enqueue,
+        disclosure_recompute_started,
+    )
+
+    verified = make_disclosure(world, "verified")
+    disclosure_recompute_enqueue(disclosure_id=verified.pk)
+    disclosure_recompute_started(disclosure_id=verified.pk)
+    verified.refresh_from_db()
+    assert (verified.state, verified.recompute_started_at) == ("verified", None)
