@@ -104,7 +104,10 @@ def test_merging_incidents_redirects_the_cached_duplicate(
 
     page = client.get(f"/incidents/{duplicate.pk}/")
     api = client.get(f"/api/v1/incidents/{duplicate.pk}/")
-    assert (page.status_code, page["Location"]) == (301, f"/incidents/{target.pk}/")
+    assert (page.status_code, page["Location"]) == (
+        301,
+        f"/incidents/{target.pk}/?merged_from={duplicate.pk}",
+    )
     assert api.status_code in (301, 404)
 
 
