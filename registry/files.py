@@ -3,7 +3,7 @@
 A file (or folder) is written under a hidden temporary name in its target's folder, then
 renamed onto the target when complete: a rename within one file system is atomic, so a reader
 sees the previous complete version or the new one, and a process killed midway leaves the
-previous version intact plus a hidden `.NAME.partial-XXXXXXXX` that `partials_of` finds.
+previous version intact plus a hidden `.NAME.partial-<random>` that `partials_of` finds.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The SQL of the PostgreSQL engine: one statement per search page.
 
 Why it is shaped like this (measured on 10,000 incidents / 100,000 reports, see
-bench/search.py and /work/shared/reference/performance-notes.md): PostgreSQL ranks every match
+bench/search.py and ../shared/reference/performance-notes.md): PostgreSQL ranks every match
 before it can keep the best twenty, and a whole incident document is tens of kilobytes, so
 `ORDER BY ts_rank_cd(search_vector, q)` over the ten thousand matches of a common word takes
 most of a second. The statement therefore

@@ -15,6 +15,8 @@ from .inputs import resolve_location
 from .model import MAX_ENERGY_KWH, MAX_TCO2E
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .catalog import Catalog
     from .footprint import Footprint, RunFootprint
     from .model import Claim, DisclosureInput, RunInput
@@ -36,8 +38,8 @@ class PlausibilityChecks:
     claim: Claim
     catalog: Catalog
 
-    def add(self, code: str, severity: str, message: str, **data: Any) -> None:
-        raise NotImplementedError
+    # `checks.Checker.add`: records one flag.
+    add: Callable[..., None]
 
     def check_power(
         self, energy_kwh: float, runs: list[tuple[RunInput, RunFootprint]], what: str

@@ -14,7 +14,7 @@ region), a date when the document gives one, and a stated energy basis (BLOOM's 
 applies no PUE; the Llama 2 card's power already includes it). Never a power, PUE or intensity
 figure.
 
-Sources (figures also in ``/work/shared/reference/estimator-anchors.md`` sections 2 and 3):
+Sources (figures also in ``../shared/reference/estimator-anchors.md`` sections 2 and 3):
 
 - Patterson et al. 2021, "Carbon Emissions and Large Neural Network Training",
   arXiv:2104.10350, Table 4 (NLP models: datacenter, PUE, gross kg CO2e/kWh, processor,
