@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.faults import subprocess_database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 KEEP_ALIVE_CLIENTS = 40
 REQUESTS = 200
@@ -50,10 +52,8 @@ def _backends(database: str) -> int:
 def test_runserver_leaves_no_connection_behind_per_keep_alive_client():
     settings_dict = connection.settings_dict
     database = settings_dict["NAME"]
-    url = (
-        f"postgresql://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
-        f"{settings_dict['PORT'] or 5432}/{database}"
-    )
+    # A socket directory (the embedded server) must be URL-quoted: faults' helper does that.
+    url = subprocess_database_url()
     port = _free_port()
     env = {
         **os.environ,
