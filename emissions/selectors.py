@@ -6,7 +6,6 @@ person may see or review, so a conflict-of-interest rule cannot drift between th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -296,16 +295,6 @@ def leaderboard_filter_choices() -> dict[str, list[Any]]:
         "regions": sorted(regions, key=str.casefold),
         "years": [d.year for d in years],
     }
-
-
-def verified_disclosures_for_entities(entity_ids: Iterable[int]) -> QuerySet[Disclosure]:
-    """Verified training footprints of the given AI systems (incident pages show them)."""
-    return (
-        disclosures_public()
-        .filter(linked_systems__in=list(entity_ids))
-        .distinct()
-        .order_by("-claim_tco2e", "-id")
-    )
 
 
 def disclosures_awaiting_recomputation(catalog_version: str = "") -> QuerySet[Disclosure]:

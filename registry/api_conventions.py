@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import csv as plain_csv
 import datetime
 import hashlib
 import io
@@ -146,7 +145,7 @@ def csv_line(row: Sequence[Any], *, raw: bool = False) -> str:
     """One CSV record, cells defused against spreadsheet formula injection unless `raw`
     (`?raw=true`: values exactly as stored, for programs that join on them)."""
     buffer = _LineBuffer()
-    writer = plain_csv.writer(buffer) if raw else csv_writer(buffer)
+    writer = csv_writer(buffer, raw=raw)
     writer.writerow([_csv_cell(value) for value in row])
     return buffer.line
 
@@ -199,7 +198,7 @@ def stream_csv_response(
         # One writer for the whole stream, flushed every CSV_CHUNK_ROWS rows: a writer and a
         # write() per row cost more than the cells themselves.
         buffer = io.StringIO()
-        writer = plain_csv.writer(buffer) if raw else csv_writer(buffer)
+        writer = csv_writer(buffer, raw=raw)
         writer.writerow([_csv_cell(name) for name in header])
         for count, row in enumerate(rows, 1):
             writer.writerow([_csv_cell(row.get(name)) for name in header])

@@ -63,7 +63,14 @@ def defused_sql(expression: str, *, reversible: bool = False) -> str:
 class DefusedWriter:
     """A `csv.writer` whose cells go through `defuse_cell` first."""
 
-    def __init__(self, stream: IO[str] | Any, *, reversible: bool = False, **fmtparams: Any):
+    def __init__(
+        self,
+        stream: IO[str] | Any,
+        *,
+        reversible: bool = False,
+        raw: bool = False,
+        **fmtparams: Any,
+    ):
         if fmtparams.get("lineterminator") == "\n":
             # The csv module quotes only the characters of its line terminator, so with "\n"
             # a cell holding a bare CR would be written unquoted and split the row for readers.
@@ -72,8 +79,11 @@ class DefusedWriter:
             stream = _UnixLineEnds(stream)
         self._writer = csv.writer(stream, **fmtparams)
         self._reversible = reversible
+        self._raw = raw
 
     def writerow(self, row: Iterable[Any]) -> Any:
+        if self._raw:  # asked for by name (`?raw=true`): values exactly as stored
+            return self._writer.writerow(row)
         return self._writer.writerow(
             [defuse_cell(cell, reversible=self._reversible) for cell in row]
         )
@@ -97,8 +107,9 @@ class _UnixLineEnds:
 
 
 def csv_writer(
-    stream: IO[str] | Any, *, reversible: bool = False, **fmtparams: Any
+    stream: IO[str] | Any, *, reversible: bool = False, raw: bool = False, **fmtparams: Any
 ) -> DefusedWriter:
-    """The writer for every CSV we serve: formula-like cells defused. Numbers must be passed
-    as int/float (not pre-formatted strings) so a negative number stays a number."""
-    return DefusedWriter(stream, reversible=reversible, **fmtparams)
+    """The writer for every CSV we serve: formula-like cells defused (unless `raw`, the API's
+    documented opt-out for programs that join on exact values). Numbers must be passed as
+    int/float (not pre-formatted strings) so a negative number stays a number."""
+    return DefusedWriter(stream, reversible=reversible, raw=raw, **fmtparams)

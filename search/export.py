@@ -7,7 +7,6 @@ time and leave as they come, so memory stays flat whatever the size. CSV cells g
 
 from __future__ import annotations
 
-import csv as plain_csv
 import datetime
 import io
 import json
@@ -92,7 +91,7 @@ Records = Iterable[Mapping[str, Any]]
 def csv_stream(records: Records, columns: tuple[str, ...], *, raw: bool = False) -> Iterator[bytes]:
     """`raw`: cells as stored, without the formula guard (for programs that join on them)."""
     buffer = io.StringIO()
-    writer = plain_csv.writer(buffer) if raw else csv_writer(buffer)
+    writer = csv_writer(buffer, raw=raw)
     writer.writerow(columns)
     for n, record in enumerate(records, start=1):
         writer.writerow([_cell(record.get(c)) for c in columns])

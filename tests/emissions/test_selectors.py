@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from emissions.models import Disclosure, Recomputation, ReviewConflict
+from emissions.models import Recomputation, ReviewConflict
 from emissions.selectors import (
     LeaderboardFilters,
     disclosures_for_reviewer,
@@ -11,12 +11,10 @@ from emissions.selectors import (
     disclosures_visible_to,
     leaderboard_filter_choices,
     review_queue,
-    verified_disclosures_for_entities,
 )
 from tests.emissions.conftest import make_disclosure
 from tests.factories.accounts import UserFactory
 from tests.factories.emissions import DisclosureFactory
-from tests.factories.incidents import EntityFactory
 
 STATES = [
     "draft",
@@ -168,12 +166,3 @@ def test_it_falls_back_to_the_default_sort_for_an_unknown_one(world):
     assert list(disclosures_leaderboard(sort="; drop table")) == [large, small]
 
 
-def test_it_finds_verified_footprints_of_linked_systems(world):
-    system = EntityFactory(slug="gpt-3")
-    # Systems are linked before verification: a verified disclosure's links are frozen.
-    verified = DisclosureFactory(state="submitted")
-    verified.linked_systems.add(system)
-    Disclosure.objects.filter(pk=verified.pk).update(state="verified")
-    pending = DisclosureFactory(state="submitted")
-    pending.linked_systems.add(system)
-    assert list(verified_disclosures_for_entities([system.pk])) == [verified]
