@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-
 from incidents.models import Entity, Incident, Report
 from incidents.models.taxonomy import Classification
-from incidents.services.editing import entity_current, incident_current_id
+from incidents.services.editing import entities_merge_pair, incidents_merge_target
 
 EXCERPT_CHARS = 400
 
@@ -79,20 +77,8 @@ def _side(incident: Incident) -> IncidentSide:
 
 def incidents_merge_preview(*, duplicate_id: int, target_id: int) -> IncidentMergePreview:
     """Both incidents as they are now; ValidationError (by field) when the merge cannot be."""
-    duplicate = Incident.objects.filter(pk=duplicate_id).first()
-    if duplicate is None:
-        already = incident_current_id(duplicate_id)
-        message = (
-            f"Incident {duplicate_id} was already merged into {already}."
-            if already
-            else f"No incident with id {duplicate_id}."
-        )
-        raise ValidationError({"duplicate_id": [message]})
-    target_now = incident_current_id(target_id)
-    if target_now is None:
-        raise ValidationError({"target_id": [f"No incident with id {target_id}."]})
-    if target_now == duplicate_id:
-        raise ValidationError({"target_id": ["An incident cannot be merged into itself."]})
+    target_now = incidents_merge_target(duplicate_id=duplicate_id, target_id=target_id)
+    duplicate = Incident.objects.get(pk=duplicate_id)
     target = Incident.objects.get(pk=target_now)
     return IncidentMergePreview(duplicate=_side(duplicate), target=_side(target))
 
@@ -121,18 +107,5 @@ def _entity_side(entity: Entity) -> EntitySide:
 
 
 def entities_merge_preview(*, duplicate_slug: str, target_slug: str) -> EntityMergePreview:
-    duplicate = Entity.objects.filter(slug=duplicate_slug).first()
-    if duplicate is None:
-        merged = entity_current(duplicate_slug)
-        message = (
-            f"Entity '{duplicate_slug}' was already merged into '{merged.slug}'."
-            if merged
-            else f"No entity '{duplicate_slug}'."
-        )
-        raise ValidationError({"duplicate_slug": [message]})
-    target = entity_current(target_slug)
-    if target is None:
-        raise ValidationError({"target_slug": [f"No entity '{target_slug}'."]})
-    if target.pk == duplicate.pk:
-        raise ValidationError({"target_slug": ["An entity cannot be merged into itself."]})
+    duplicate, target = entities_merge_pair(duplicate_slug=duplicate_slug, target_slug=target_slug)
     return EntityMergePreview(duplicate=_entity_side(duplicate), target=_entity_side(target))

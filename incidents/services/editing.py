@@ -105,6 +105,45 @@ def _unmoved_references(instance: models.Model, moved: set[tuple[type, str]]) ->
 # --- Incidents -------------------------------------------------------------------------------
 
 
+def incidents_merge_target(*, duplicate_id: int, target_id: int) -> int:
+    """The id `target_id` now stands for; ValidationError (by field) when `duplicate_id`
+    cannot be merged into it. The merge and its preview ask this one rule."""
+    target_now = incident_current_id(target_id)
+    if target_now is None:
+        raise ValidationError({"target_id": [f"No incident with id {target_id}."]})
+    if not Incident.objects.filter(pk=duplicate_id).exists():
+        already = incident_current_id(duplicate_id)
+        message = (
+            f"Incident {duplicate_id} was already merged into {already}."
+            if already
+            else f"No incident with id {duplicate_id}."
+        )
+        raise ValidationError({"duplicate_id": [message]})
+    if target_now == duplicate_id:
+        raise ValidationError({"target_id": ["An incident cannot be merged into itself."]})
+    return target_now
+
+
+def entities_merge_pair(*, duplicate_slug: str, target_slug: str) -> tuple[Entity, Entity]:
+    """(duplicate, target as it is now); ValidationError (by field) when the merge cannot be.
+    The merge and its preview ask this one rule."""
+    duplicate = Entity.objects.filter(slug=duplicate_slug).first()
+    if duplicate is None:
+        merged = entity_current(duplicate_slug)
+        message = (
+            f"Entity '{duplicate_slug}' was already merged into '{merged.slug}'."
+            if merged
+            else f"No entity '{duplicate_slug}'."
+        )
+        raise ValidationError({"duplicate_slug": [message]})
+    target = entity_current(target_slug)
+    if target is None:
+        raise ValidationError({"target_slug": [f"No entity '{target_slug}'."]})
+    if target.pk == duplicate.pk:
+        raise ValidationError({"target_slug": ["An entity cannot be merged into itself."]})
+    return duplicate, target
+
+
 def incidents_merge(*, duplicate_id: int, target_id: int, actor: User, reason: str) -> Incident:
     """Merge incident `duplicate_id` into `target_id`.
 
@@ -119,19 +158,7 @@ def incidents_merge(*, duplicate_id: int, target_id: int, actor: User, reason: s
     _check_id(duplicate_id, "duplicate_id")
     _check_id(target_id, "target_id")
     with transaction.atomic():
-        target_now = incident_current_id(target_id)
-        if target_now is None:
-            raise ValidationError({"target_id": [f"No incident with id {target_id}."]})
-        if not Incident.objects.filter(pk=duplicate_id).exists():
-            already = incident_current_id(duplicate_id)
-            message = (
-                f"Incident {duplicate_id} was already merged into {already}."
-                if already
-                else f"No incident with id {duplicate_id}."
-            )
-            raise ValidationError({"duplicate_id": [message]})
-        if target_now == duplicate_id:
-            raise ValidationError({"target_id": ["An incident cannot be merged into itself."]})
+        target_now = incidents_merge_target(duplicate_id=duplicate_id, target_id=target_id)
         # Lock both rows in id order, so two crossing merges cannot deadlock.
         locked = {
             i.pk: i
@@ -388,20 +415,9 @@ def entities_merge(*, duplicate_slug: str, target_slug: str, actor: User, reason
     actor = _require_editor(actor)
     reason = _clean_reason(reason)
     with transaction.atomic():
-        duplicate = Entity.objects.filter(slug=duplicate_slug).first()
-        if duplicate is None:
-            merged = entity_current(duplicate_slug)
-            message = (
-                f"Entity '{duplicate_slug}' was already merged into '{merged.slug}'."
-                if merged
-                else f"No entity '{duplicate_slug}'."
-            )
-            raise ValidationError({"duplicate_slug": [message]})
-        target = entity_current(target_slug)
-        if target is None:
-            raise ValidationError({"target_slug": [f"No entity '{target_slug}'."]})
-        if target.pk == duplicate.pk:
-            raise ValidationError({"target_slug": ["An entity cannot be merged into itself."]})
+        duplicate, target = entities_merge_pair(
+            duplicate_slug=duplicate_slug, target_slug=target_slug
+        )
         locked = {
             e.pk: e
             for e in Entity.objects.select_for_update()
