@@ -16,7 +16,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from .errors import EstimatorInputError
+from .errors import EstimatorInputError, InsufficientDataError
 
 PROVIDER_ALIASES: Mapping[str, str] = MappingProxyType(
     {
@@ -56,6 +56,21 @@ class Accelerator:
     def __post_init__(self) -> None:
         source = f"catalog:accelerators/{self.name} ({self.typical_basis})"
         object.__setattr__(self, "provenance", source)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceWithoutPower:
+    """A device the catalog recognises but holds no power figure for, because no source gives
+    one (``without_power`` in ``accelerators.json``): a run on it must bring its own measured
+    or declared power, or its energy. Kept apart from ``Accelerator`` so no default can ever be
+    drawn from it."""
+
+    name: str
+    vendor: str
+    reason: str
+    aliases: tuple[str, ...]
+    sources: Mapping[str, str]
+    license: str
 
 
 YearFigure = tuple[int | None, float, str]  # (year, g/kWh, source described)
@@ -171,6 +186,8 @@ class Catalog:
     highest_region: GridIntensity
     _accelerator_index: Mapping[str, Accelerator] = field(repr=False)
     _country_index: Mapping[str, GridIntensity] = field(repr=False)
+    without_power: Mapping[str, DeviceWithoutPower]
+    _without_power_index: Mapping[str, DeviceWithoutPower] = field(repr=False)
 
     @property
     def regions(self) -> dict[str, GridIntensity]:
@@ -186,21 +203,32 @@ class Catalog:
         found = self.accelerators.get(name)  # canonical names skip the normalisation
         if found is not None:
             return found
-        key = normalise_name(name)
-        found = self._accelerator_index.get(key)
-        if found is None:
-            for vendor in {normalise_name(a.vendor) for a in self.accelerators.values()}:
-                if key.startswith(vendor) and len(key) > len(vendor):
-                    found = self._accelerator_index.get(key[len(vendor) :])
-                    if found is not None and normalise_name(found.vendor) == vendor:
-                        return found
-                    found = None
-        return found
+        return _by_name(self._accelerator_index, normalise_name(name))
+
+    def find_device_without_power(self, name: str) -> DeviceWithoutPower | None:
+        """The recognised device without a power figure a name refers to (``v5e``, ``TPU v5
+        lite``), or None; the same spelling rules as ``find_accelerator``."""
+        return _by_name(self._without_power_index, normalise_name(name))
+
+    def power_needed(self, device: DeviceWithoutPower, field: str) -> InsufficientDataError:
+        """The error for a run on a recognised device that gives neither power nor energy:
+        the input lacks a figure, it names nothing unknown."""
+        return InsufficientDataError(
+            f"{device.name} is a recognised device, but the catalog holds no power figure for "
+            f"it ({device.reason}): give power_w with power_basis (a measured or declared "
+            "figure), or energy_kwh",
+            field,
+        )
 
     def accelerator(self, name: str, field: str = "accelerator") -> Accelerator:
-        """The accelerator for ``name``; raises with the closest names when unknown."""
+        """The accelerator for ``name``. Raises ``InsufficientDataError`` for a recognised
+        device without a power figure, and ``EstimatorInputError`` with the closest names
+        for an unknown one."""
         found = self.find_accelerator(name)
         if found is None:
+            device = self.find_device_without_power(name)
+            if device is not None:
+                raise self.power_needed(device, field)
             names = [*self.accelerators]
             names += [alias for acc in self.accelerators.values() for alias in acc.aliases]
             canonical = [self.accelerator_index_name(n) for n in closest(name, names, limit=20)]
@@ -306,7 +334,24 @@ class Catalog:
             "regions": [plain(r) for r in self.regions.values()],
             "world": plain(self.world),
             "pue_defaults": [plain(p) for p in self.pue_defaults.values()],
+            "devices_without_power": [
+                {**plain(d), "aliases": list(d.aliases)} for d in self.without_power.values()
+            ],
         }
+
+
+def _by_name(index: Mapping[str, Any], key: str) -> Any:
+    """The entry of a name index (keys folded by ``normalise_name``) for ``key``, with the
+    entry's vendor name in front of the key allowed."""
+    found = index.get(key)
+    if found is not None:
+        return found
+    for vendor in {normalise_name(entry.vendor) for entry in index.values()}:
+        if key.startswith(vendor) and len(key) > len(vendor):
+            found = index.get(key[len(vendor) :])
+            if found is not None and normalise_name(found.vendor) == vendor:
+                return found
+    return None
 
 
 def intensity_range(

@@ -18,6 +18,7 @@ from typing import Any
 from .catalog import (
     Accelerator,
     Catalog,
+    DeviceWithoutPower,
     GridIntensity,
     PueDefault,
     Range,
@@ -195,6 +196,24 @@ def _build(directory: Path) -> Catalog:
     for acc in accelerators.values():
         for alias in (acc.name, *acc.aliases):
             accelerator_index.setdefault(normalise_name(alias), acc)
+    without_power = {
+        raw["name"]: DeviceWithoutPower(
+            name=raw["name"],
+            vendor=raw["vendor"],
+            reason=raw["reason"],
+            aliases=tuple(raw.get("aliases", ())),
+            sources=MappingProxyType(dict(raw["sources"])),
+            license=raw["license"],
+        )
+        for raw in docs["accelerators.json"].get("without_power", ())
+    }
+    without_power_index: dict[str, DeviceWithoutPower] = {}
+    for device in without_power.values():
+        for alias in (device.name, *device.aliases):
+            key = normalise_name(alias)
+            if key in accelerator_index:  # one name, one device: a default never goes missing
+                raise ValueError(f"{alias!r} names both {device.name} and an accelerator")
+            without_power_index.setdefault(key, device)
 
     intensity = docs["intensity.json"]
     sources = intensity["sources"]
@@ -267,6 +286,8 @@ def _build(directory: Path) -> Catalog:
         highest_region=highest,
         _accelerator_index=MappingProxyType(accelerator_index),
         _country_index=MappingProxyType(country_index),
+        without_power=MappingProxyType(without_power),
+        _without_power_index=MappingProxyType(without_power_index),
     )
 
 

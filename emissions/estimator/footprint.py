@@ -217,6 +217,10 @@ def _energy(
         p_lo, p_hi, source = p * lo, p * hi, "given"
     else:
         acc = catalog.find_accelerator(run.accelerator) if run.accelerator else None
+        if acc is None and run.accelerator:
+            device = catalog.find_device_without_power(run.accelerator)
+            if device is not None:
+                raise catalog.power_needed(device, f"runs[{i}]")
         if acc is None:
             what = (
                 f"accelerator {run.accelerator!r} is not in the catalog"

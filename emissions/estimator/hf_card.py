@@ -227,8 +227,13 @@ def split_hardware(text: str) -> tuple[int | None, str]:
 def _hardware(text: str, catalog: Catalog, warnings: list[str]) -> dict[str, Any]:
     count, name = split_hardware(text)
     for candidate in (name, re.sub(r"^(nvidia|amd|google)\s+", "", name, flags=re.IGNORECASE)):
-        found = catalog.find_accelerator(candidate)
+        found = catalog.find_accelerator(candidate) or catalog.find_device_without_power(candidate)
         if found is not None:
+            if found.name in catalog.without_power:
+                warnings.append(
+                    f"hardware_used {text!r} is {found.name}: the catalog holds no power "
+                    "figure for it; recomputing needs power_w with power_basis, or energy_kwh"
+                )
             out: dict[str, Any] = {"accelerator": found.name}
             if count is not None:
                 out["count"] = count

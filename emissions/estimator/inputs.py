@@ -94,18 +94,19 @@ def canonicalise_run(run: RunInput, catalog: Catalog, prefix: str = "") -> RunIn
     """Replace catalog names by their canonical spelling; refuse unknown names.
 
     An accelerator the catalog does not know is accepted only when the run gives its own
-    power or energy (the name is then descriptive); a location the catalog does not know only
-    when the run gives its own intensity.
+    power or energy (the name is then descriptive); so is a recognised device without a power
+    figure (``TPU v5e``), which is otherwise insufficient data rather than unknown. A location
+    the catalog does not know is accepted only when the run gives its own intensity.
     """
     changes: dict[str, Any] = {}
     if run.accelerator is not None:
         found = catalog.find_accelerator(run.accelerator)
-        if found is not None:
-            if found.name != run.accelerator:
-                changes["accelerator"] = found.name
-        elif run.power_w is None and run.energy_kwh is None:
+        named = found or catalog.find_device_without_power(run.accelerator)
+        if named is not None and named.name != run.accelerator:
+            changes["accelerator"] = named.name
+        if found is None and run.power_w is None and run.energy_kwh is None:
             field = f"{prefix}.accelerator" if prefix else "accelerator"
-            catalog.accelerator(run.accelerator, field)  # raises with suggestions
+            catalog.accelerator(run.accelerator, field)  # raises: suggestions or power needed
     if run.location is not None:
         strict = run.intensity_g_per_kwh is None
         where = f"{prefix}.location" if prefix else "location"

@@ -22,6 +22,7 @@ from emissions.estimator import (
     CATALOG_VERSION,
     DisclosureInput,
     EstimatorInputError,
+    InsufficientDataError,
     Location,
     RunInput,
     estimate_training_footprint,
@@ -393,19 +394,64 @@ def test_it_says_an_npm_package_is_missing(tmp_path: Path):
         ("NVIDIA Tesla V100-SXM2-16GB", "V100"),  # the vendor's name in front is optional
         ("NVIDIA H100-80GB", "H100-SXM"),
         ("AMD MI300X", "MI300X"),
+        ("TPU v5p", "TPU v5p"),
+        ("TPUv5p", "TPU v5p"),
+        ("v5p", "TPU v5p"),
+        ("Google TPU v5p", "TPU v5p"),
     ],
 )
 def test_it_knows_devices_as_vendors_and_model_cards_write_them(written, canonical):
     assert CATALOG.accelerator(written).name == canonical
 
 
-def test_it_names_the_document_of_every_device_figure():
+@pytest.mark.parametrize(
+    "written", ["TPU v5e", "TPUv5e", "v5e", "Cloud TPU v5e", "Google TPU v5e", "TPU v5 lite"]
+)
+def test_it_recognises_tpu_v5e_and_asks_for_its_power(written):
+    # No source gives a TPU v5e power figure: the name is known, the figure must come from
+    # the run. Insufficient data, not an unknown device.
+    with pytest.raises(InsufficientDataError) as caught:
+        CATALOG.accelerator(written)
+    assert caught.value.message.startswith("TPU v5e is a recognised device")
+    assert "give power_w with power_basis" in caught.value.message
+    assert CATALOG.find_accelerator(written) is None
+
+
+# Where a figure was seen: a URL, an arXiv id, a dataset commit or a vendor document number.
+SEEN_AT = re.compile(r"https?://|arXiv:\d|commit [0-9a-f]{12}|PB-\d{5}|hwupgrade\.it")
+
+
+def test_it_names_where_every_device_figure_was_seen():
     for acc in CATALOG.accelerators.values():
-        assert acc.sources["tdp_w"] and acc.sources["typical_w"], acc.name
+        for figure in ("tdp_w", "typical_w", "peak_tflops"):
+            text = acc.sources.get(figure) or ""
+            assert "not seen" not in text and "vendor datasheet" not in text, (acc.name, figure)
+            if getattr(acc, figure) is not None and figure != "typical_w":
+                assert SEEN_AT.search(text), (acc.name, figure, text)
+        if acc.typical_basis == "tdp":  # the default is the TDP: its source is the TDP's
+            assert acc.typical_w == acc.tdp_w, acc.name
+        else:
+            assert SEEN_AT.search(acc.sources["typical_w"]), acc.name
         assert "factual figure" not in acc.license
+    for device in CATALOG.without_power.values():
+        assert SEEN_AT.search(device.sources["power"]), device.name
     # NVIDIA H100 PCIe Product Brief PB-11133-001_v02 (November 2022): TDP 350 W.
     assert CATALOG.accelerators["H100-PCIe"].tdp_w == 350
     assert "PB-11133-001_v02" in CATALOG.accelerators["H100-PCIe"].sources["tdp_w"]
+
+
+def test_it_quotes_each_dataset_figure_as_the_dataset_gives_it():
+    # The figure in the text must be the catalog's own: a typo in either shows here.
+    for acc in CATALOG.accelerators.values():
+        for figure in ("tdp_w", "peak_tflops"):
+            value, text = getattr(acc, figure), acc.sources.get(figure) or ""
+            quoted = re.search(
+                r"row '[^']+': (?:TDP \(W\)|[^:;]*performance|Tensor-FP16/BF16) "
+                r"([\d.]+)",
+                text,
+            )
+            if value is not None and quoted:
+                assert float(quoted.group(1)) == pytest.approx(value, abs=0.03), acc.name
 
 
 @needs_packages

@@ -72,6 +72,19 @@ def test_it_accepts_an_unknown_accelerator_when_power_is_given():
     assert run.accelerator == "Gaudi2"
 
 
+def test_it_accepts_a_device_without_a_catalog_power_figure_when_power_is_given():
+    run = parse_run(accelerator="v5e", power_w=250, power_basis="measured_chip")
+    assert run.accelerator == "TPU v5e"
+
+
+def test_it_calls_a_device_without_a_catalog_power_figure_insufficient_data():
+    error = run_refusal(accelerator="TPU v5 lite")
+    assert isinstance(error, InsufficientDataError)
+    assert error.field == "runs[0].accelerator"
+    assert "TPU v5e is a recognised device" in error.message
+    assert "unknown" not in error.message
+
+
 def test_it_accepts_an_unknown_location_when_intensity_is_given():
     run = parse_run(location={"country": "KEN"}, intensity_g_per_kwh=90)
     assert run.location == Location(country="KEN")
@@ -216,6 +229,26 @@ def test_it_needs_power_for_an_accelerator_outside_the_catalog():
     run = RunInput(accelerator="Gaudi3", count=8, hours=10)
     with pytest.raises(InsufficientDataError, match="not in the catalog"):
         estimate_training_footprint(DisclosureInput(runs=(run,)))
+
+
+def test_it_asks_for_the_power_of_a_recognised_device_without_a_figure():
+    run = RunInput(accelerator="TPU v5e", count=8, hours=10)
+    with pytest.raises(InsufficientDataError, match="TPU v5e is a recognised device"):
+        estimate_training_footprint(DisclosureInput(runs=(run,)))
+
+
+def test_it_estimates_a_recognised_device_from_the_power_the_run_gives():
+    run = RunInput(
+        accelerator="TPU v5e",
+        count=8,
+        hours=10,
+        power_w=250,
+        power_basis="measured_system",
+        pue=1.0,
+        intensity_g_per_kwh=100,
+    )
+    footprint = estimate_training_footprint(DisclosureInput(runs=(run,)))
+    assert footprint.it_energy_kwh == pytest.approx(8 * 10 * 250 / 1000)
 
 
 def test_it_prefixes_direct_construction_errors_with_the_field_only():

@@ -148,6 +148,13 @@ def test_it_reads_a_model_cards_co2_block():
     assert any("sub-national" in w for w in imported.warnings)
 
 
+def test_it_keeps_a_recognised_device_without_a_power_figure_and_says_what_it_needs():
+    imported = from_hf_card("co2_eq_emissions:\n  emissions: 5000\n  hardware_used: 64 TPUv5e\n")
+    run = imported.disclosure.runs[0]
+    assert (run.accelerator, run.count) == ("TPU v5e", 64)
+    assert any("no power figure" in w for w in imported.warnings)
+
+
 def test_it_reads_a_bare_number_in_bare_yaml():
     imported = from_hf_card("license: mit\nco2_eq_emissions: 0.0121\n")
     assert imported.totals["emissions_g"] == 0.0121

@@ -386,6 +386,13 @@ def test_it_gives_insufficient_data_when_it_cannot_recompute():
     assert result.flags[0].data["field"] == "runs[0]"
 
 
+def test_it_gives_insufficient_data_for_a_device_without_a_catalog_power_figure():
+    run = RunInput(accelerator="TPU v5e", count=8, hours=10, claimed_tco2e=1.0)
+    result = verify_claim(DisclosureInput(runs=(run,)), Claim(tco2e=1.0))
+    assert result.verdict == "insufficient_data"
+    assert "TPU v5e is a recognised device" in result.flags[0].message
+
+
 def test_it_still_checks_sums_when_it_cannot_recompute():
     runs = (RunInput(claimed_tco2e=1.0), RunInput(claimed_tco2e=2.0))
     assert check(*runs, tco2e=30.0)[0] == "major_discrepancy"
