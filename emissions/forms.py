@@ -13,6 +13,7 @@ from django.forms import formset_factory
 from emissions.estimator import load_catalog
 from emissions.models import Architecture, Disclosure, EmissionsBasis, Method
 from emissions.models.disclosure import venue_model
+from emissions.planning import DEMO_SERIES_ATTRIBUTION
 from emissions.services.disclosures import IMPORT_MAX_BYTES, DisclosureFields
 from incidents.models import Entity
 from registry.models import Role, User
@@ -343,7 +344,8 @@ class PlanForm(forms.Form):
         required=False,
         label="Grid-intensity series (CSV timestamp,intensity_g_per_kwh; Electricity Maps CSV "
         "export; UK Carbon Intensity API JSON)",
-        help_text="Optional. Without one, the synthetic demo week is used.",
+        help_text=f"Optional. Without one, the demo series is used: the shape of "
+        f"{DEMO_SERIES_ATTRIBUTION}, scaled to the location's yearly average.",
     )
     max_concurrency = forms.IntegerField(
         required=False, min_value=1, max_value=1_000_000, label="At most this many devices at once"

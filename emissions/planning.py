@@ -2,7 +2,9 @@
 lowest-carbon start window and a ramp plan over a grid-intensity series.
 
 The arithmetic is the estimator's (`estimate_training_footprint`, `best_start_window`,
-`ramp_plan`); this module chooses the inputs and reads the demo series.
+`ramp_plan`); this module chooses the inputs and reads the demo series: six real days of Great
+Britain's half-hourly grid intensity (National Grid ESO's Carbon Intensity API, CC BY 4.0; source,
+provenance and licence in the fixture's sidecar note).
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from emissions.estimator import (
 )
 from emissions.previews import footprint_preview
 
-DEMO_SERIES_PATH = Path(settings.BASE_DIR) / "fixtures" / "grid_intensity_demo.csv"
+DEMO_SERIES_PATH = Path(settings.BASE_DIR) / "fixtures" / "grid_intensity_gb_2023-03-13_19.json"
+# What a page says wherever the demo series is used (CC BY 4.0 asks for the source and licence).
+DEMO_SERIES_ATTRIBUTION = (
+    "Great Britain's national grid, half-hourly, 13-19 March 2023: estimated actuals of the "
+    "Carbon Intensity API, National Grid ESO (carbonintensity.org.uk), CC BY 4.0"
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class Plan:
 
 @lru_cache(maxsize=1)
 def demo_series() -> IntensitySeries:
-    return IntensitySeries.from_csv(DEMO_SERIES_PATH.read_text())
+    return read_intensity_series(DEMO_SERIES_PATH.read_text(), value="actual")
 
 
 def readable_time(moment: datetime) -> str:
@@ -52,9 +59,9 @@ def readable_time(moment: datetime) -> str:
 
 
 def demo_series_from(now: datetime, *, intensity_g_per_kwh: float) -> IntensitySeries:
-    """The demo week turned to start at `now` (same weekday and time of day) and scaled so
-    its mean is the location's yearly average: its shape is illustrative, its level is the
-    catalog's, so "start now" and the gross footprint agree in level."""
+    """The demo series turned to start at `now` (the same time of day: it spans whole days) and
+    scaled so its mean is the location's yearly average: its shape is a real grid's, its level
+    is the catalog's, so "start now" and the gross footprint agree in level."""
     demo = demo_series()
     step = demo.step_minutes
     now = now.astimezone(UTC).replace(second=0, microsecond=0)
@@ -88,9 +95,9 @@ def plan_training(
         intensity = footprint["gross_tco2e"] * 1e6 / footprint["energy_kwh"]
         series = demo_series_from(now or timezone.now(), intensity_g_per_kwh=intensity)
         label = (
-            "the synthetic demo week's daily and weekly shape (fixtures/grid_intensity_demo.csv), "
-            f"scaled to this location's yearly average of {intensity:.0f} g/kWh, so that "
-            "starting now costs about the gross figure above"
+            f"the demo series: the shape of {DEMO_SERIES_ATTRIBUTION}, turned to start now at "
+            f"the same time of day and scaled to this location's yearly average of "
+            f"{intensity:.0f} g/kWh, so that starting now costs about the gross figure above"
         )
         now_label = f"now, {readable_time(series.start)}"
     hours = float(run["hours"])

@@ -294,7 +294,7 @@ def test_it_plans_a_run_over_the_demo_series(client, db):
     assert plan.problems == []
     assert plan.window["saving_tco2e"] >= 0
     assert plan.ramp["tco2e"] <= plan.window["now_tco2e"]
-    assert "synthetic demo week" in plan.series_label
+    assert "Carbon Intensity API, National Grid ESO" in plan.series_label
 
 
 def test_it_plans_over_an_uploaded_series(client, db):
