@@ -140,6 +140,8 @@ def build_venue(papers: int):  # noqa: ANN201
             paper_title=f"A study of efficient training, part {n}",
             paper_authors=[author.username],
             venue=venue,
+            # Accepted into the venue by its chair, as venue_papers() lists only those.
+            venue_accepted=True,
             venue_submission_id=f"B-{n:04d}",
             runs=runs,
             claim_energy_kwh=claim["energy_kwh"],
