@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import record  # noqa: E402
+from bench.common import quick_requested, record  # noqa: E402
 
 # The snapshot format is written once, by the tests' snapshot factory.
 from tests.factories.aiid import INCIDENT_HEADER, REPORT_HEADER, SUBMISSION_HEADER  # noqa: E402
@@ -360,7 +360,10 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=1_400)
     parser.add_argument("--reports", type=int, default=7_000)
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
+    parser.add_argument("--quick", action="store_true", help="140 incidents, to check it runs")
     options = parser.parse_args()
+    if options.quick or quick_requested():
+        options.incidents, options.reports = 140, 700
 
     url = base_database_url()
     name = f"bench_import_aiid_{os.getpid()}"

@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import quick_requested  # noqa: E402
+
 BENCH_DATABASE = "registry_bench_search"
 VOCABULARY_SIZE = 20_000
 SENTENCE_POOL = 100_000
@@ -401,7 +403,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept benchmark database")
+    parser.add_argument("--quick", action="store_true", help="1,000 incidents, to check it runs")
     args = parser.parse_args()
+    if args.quick or quick_requested():
+        args.incidents, args.reports, args.runs = 1_000, 10_000, 5
 
     admin_url, bench_url = admin_and_bench_urls()
     os.environ["DATABASE_URL"] = bench_url
