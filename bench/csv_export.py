@@ -11,7 +11,7 @@ Django in a child process (serializer, defused cells, one CSV writer per stream)
 same COPY floor.
 
 Run: `.venv/bin/python bench/csv_export.py [--quick]` (BENCH_EXPORT_ROWS shortens it; 0 skips
-it; --quick: 20,000 rows).
+it; --quick: 20,000 rows; BENCH_EXPORT_DATABASE names the throwaway database).
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 _QUICK = "--quick" in sys.argv[1:] or os.environ.get("BENCH_QUICK") == "1"
 EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "20000" if _QUICK else "1000000"))
-EXPORT_DATABASE = "bench_api_export"
+# BENCH_EXPORT_DATABASE: a name of one's own when several checkouts share a server.
+EXPORT_DATABASE = os.environ.get("BENCH_EXPORT_DATABASE", "bench_api_export")
 
 
 # --- Export ---------------------------------------------------------------------------------
