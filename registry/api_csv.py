@@ -45,9 +45,13 @@ CellKind = Literal["text", "number", "bool", "date", "datetime", "array", "docum
 _JSON_STRING = r'"(?:[^"\\]|\\.)*"'
 _COMPACT_JSON = f"regexp_replace({{0}}, '({_JSON_STRING})|[ \\t\\n\\r]+', '\\1', 'g')"
 # A number with a fraction or an exponent, once strings are taken out.
-_FLOAT_IN_JSON = f"regexp_replace({{0}}, '{_JSON_STRING}', '', 'g') ~ '[0-9][.eE]'"
-_UTC_SECONDS = """to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')"""
-_UTC_MICROSECONDS = "to_char({0} AT TIME ZONE 'UTC', 'US')"
+_FLOAT_IN_JSON = (
+    f"({{0}} ~ '[0-9][.eE]' AND regexp_replace({{0}}, '{_JSON_STRING}', '', 'g') ~ '[0-9][.eE]')"
+)
+# isoformat() writes microseconds only when there are some; the date part holds no dot.
+_UTC_ISO = (
+    """replace(to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '')"""
+)
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,7 @@ def _cell_sql(column: CsvColumn, expression: str, *, raw: bool) -> str:
     if column.kind == "date":
         return f"to_char({expression}, 'YYYY-MM-DD')"
     if column.kind == "datetime":
-        seconds = _UTC_SECONDS.format(expression)
-        micro = _UTC_MICROSECONDS.format(expression)
-        return f"{seconds} || CASE WHEN {micro} = '000000' THEN '' ELSE '.' || {micro} END || 'Z'"
+        return f"{_UTC_ISO.format(expression)} || 'Z'"
     if column.kind == "array":
         return f"to_json({expression})::text"
     return _COMPACT_JSON.format(_document_text(expression))
