@@ -35,7 +35,7 @@ from django.db import connections
 from django.db.models import F, QuerySet
 from django.http import StreamingHttpResponse
 
-from registry.api_conventions import CSV_CHUNK_ROWS, _csv_cell, csv_line
+from registry.api_conventions import CSV_CHUNK_ROWS, csv_cell, csv_line
 from registry.spreadsheet import defused_sql
 
 CellKind = Literal["text", "number", "bool", "date", "datetime", "array", "document"]
@@ -147,7 +147,7 @@ def _python_finished_line(
         if column.kind != "document" or not cells[index]:
             continue
         value = json.loads(cells[index])
-        cells[index] = _csv_cell(column.finish(value) if column.finish else value)
+        cells[index] = csv_cell(column.finish(value) if column.finish else value)
     # Cells SQL already defused stay as they are: defusing is idempotent.
     return csv_line(cells, raw=raw).encode("utf-8").removesuffix(b"\r\n")
 

@@ -78,8 +78,13 @@ def _hostile_catalog(world) -> None:  # noqa: ANN001
         report=reports[0],
     )
     classify(taxonomy, {"Risk Domain": "-1", "=Score": 12345678901234567890}, report=reports[1])
-    classify(taxonomy, {"=Score": 1.5, "Intent": "| pipe"}, report=reports[2])
-    hostile = Incident.objects.get(title="+SUM(1)")
+    # Rows Python finishes hold hostile cells too (quotes, line breaks, a leading CR).
+    classify(
+        taxonomy,
+        {"=Score": 1.5, "Intent": "| pipe"},
+        report=Report.objects.get(title=HOSTILE_TEXTS[12]),
+    )
+    hostile = Incident.objects.get(title=HOSTILE_TEXTS[8])
     # jsonb keeps 1e-07 as 0.0000001, which Python reads back as a float and writes 1e-07.
     classify(taxonomy, {"=Score": 1e-07, "Risk Domain": 0.1}, incident=hostile)
     # Timestamps: microseconds or none, written in another offset; the API writes UTC.
