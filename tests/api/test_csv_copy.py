@@ -13,6 +13,7 @@ from incidents.api.views import CatalogViewSet
 from incidents.models import EntityRole, Incident, Report, TaxonomyField
 from incidents.services.editing import entities_merge, incidents_merge
 from registry import api_csv
+from registry.api_conventions import CSV_CHUNK_ROWS
 from tests.factories.api import build_catalog, classify, make_incident, make_report
 
 HOSTILE_TEXTS = [
@@ -171,3 +172,20 @@ def test_it_refuses_a_nul_byte_in_a_filter_as_the_python_writer_did(api, world, 
     monkeypatch.setattr(CatalogViewSet, "csv_download", CatalogViewSet.python_csv_download)
 
     assert ours == _body(api, path)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_the_connection_usable_when_the_client_leaves_mid_stream(api):
+    from incidents.models import Entity
+
+    Entity.objects.bulk_create(
+        Entity(slug=f"entity-{n}", name=f"Entity {n}") for n in range(3 * CSV_CHUNK_ROWS)
+    )
+    response = api.get("/api/v1/entities/?format=csv")
+    chunks = iter(response.streaming_content)
+    header, first_rows = next(chunks), next(chunks)
+    response.close()  # what the server does when the client disconnects
+
+    assert header.startswith(b"slug,entity_id,")
+    assert first_rows.count(b"\r\n") == CSV_CHUNK_ROWS
+    assert Entity.objects.count() == 3 * CSV_CHUNK_ROWS
