@@ -128,7 +128,8 @@ class StrictFilterBackend(DjangoFilterBackend):
 _PASSED_THROUGH = frozenset({str, int, float})
 
 
-def _csv_cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
+    """What the CSV writer is given for a value: "" for None, true/false, JSON for lists."""
     if type(value) in _PASSED_THROUGH:  # most cells: no isinstance chain per cell
         return value
     if value is None:
@@ -146,7 +147,7 @@ def csv_line(row: Sequence[Any], *, raw: bool = False) -> str:
     (`?raw=true`: values exactly as stored, for programs that join on them)."""
     buffer = _LineBuffer()
     writer = csv_writer(buffer, raw=raw)
-    writer.writerow([_csv_cell(value) for value in row])
+    writer.writerow([csv_cell(value) for value in row])
     return buffer.line
 
 
@@ -192,16 +193,17 @@ def stream_csv_response(
 ) -> StreamingHttpResponse:
     """A CSV download of every row, produced lazily so memory stays flat whatever the size.
     Every parameter must be validated before this is called: once the first line is sent,
-    an error can only cut the file short."""
+    an error can only cut the file short. The catalog lists are written by PostgreSQL
+    (`registry.api_csv`); this writer is the reference their bytes are tested against."""
 
     def chunks() -> Iterator[bytes]:
         # One writer for the whole stream, flushed every CSV_CHUNK_ROWS rows: a writer and a
         # write() per row cost more than the cells themselves.
         buffer = io.StringIO()
         writer = csv_writer(buffer, raw=raw)
-        writer.writerow([_csv_cell(name) for name in header])
+        writer.writerow([csv_cell(name) for name in header])
         for count, row in enumerate(rows, 1):
-            writer.writerow([_csv_cell(row.get(name)) for name in header])
+            writer.writerow([csv_cell(row.get(name)) for name in header])
             if count % CSV_CHUNK_ROWS == 0:
                 yield buffer.getvalue().encode("utf-8")
                 buffer.seek(0)

@@ -14,9 +14,11 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from incidents.api import csv_columns
 from incidents.api.filters import RegistryFilterSet, _ordering_filter
 from incidents.api.views import CatalogViewSet
 from incidents.models import EntityRedirect, IncidentRedirect
+from registry.api_csv import CsvColumn
 from registry.api_filters import SyncDateTimeFilter, sync_datetime_filter
 
 
@@ -90,6 +92,9 @@ class IncidentMergeViewSet(MergeListMixin, CatalogViewSet):
     def get_queryset(self) -> QuerySet:
         return IncidentRedirect.objects.all()
 
+    def csv_columns(self) -> list[CsvColumn]:
+        return csv_columns.incident_merge_columns()
+
 
 class EntityMergeViewSet(MergeListMixin, CatalogViewSet):
     """Merged entities: old slug -> the slug that absorbed it, and when."""
@@ -102,3 +107,6 @@ class EntityMergeViewSet(MergeListMixin, CatalogViewSet):
 
     def get_queryset(self) -> QuerySet:
         return EntityRedirect.objects.select_related("target")
+
+    def csv_columns(self) -> list[CsvColumn]:
+        return csv_columns.entity_merge_columns()

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from incidents.api import filters, selectors, serializers
+from incidents.api import csv_columns, filters, selectors, serializers
 from incidents.models import EntityRedirect, EntityRole, IncidentRedirect
 from incidents.normalise import normalise_url
 from registry.api_conventions import (
@@ -32,6 +32,7 @@ from registry.api_conventions import (
     stream_csv_response,
     unknown_parameter_error,
 )
+from registry.api_csv import CsvColumn, stream_copy_csv_response
 from registry.api_cursor_pagination import MAX_INTEGER_POSITION, RegistryCursorPagination
 
 MAX_LOOKUP_URL_LENGTH = 2000
@@ -77,21 +78,42 @@ class CatalogViewSet(RegistryAPIMixin, ReadOnlyModelViewSet):
     def redirect_or_404(self, lookup: str) -> Any:
         raise exceptions.NotFound()
 
+    def csv_columns(self) -> list[CsvColumn]:
+        """The CSV's columns as PostgreSQL writes them: the serializer's fields (see
+        `incidents.api.csv_columns`)."""
+        raise NotImplementedError
+
+    def csv_ordering(self) -> tuple[str, ...]:
+        orderings = self.orderings
+        return orderings.get(
+            self.request.query_params.get("ordering") or "", next(iter(orderings.values()))
+        )
+
+    def csv_download(self, queryset: QuerySet, *, raw: bool = False) -> StreamingHttpResponse:
+        return stream_copy_csv_response(
+            queryset=queryset.order_by(*self.csv_ordering()),
+            columns=self.csv_columns(),
+            filename=f"{self.csv_name}.csv",
+            raw=raw,
+        )
+
+    # The Python writer: the reference the COPY writer's output is tested against, byte for
+    # byte (tests/api/test_csv_copy.py).
+
     def csv_header(self) -> list[str]:
         return list(self.get_serializer_class()().fields)
 
     def csv_row(self, data: dict[str, Any]) -> dict[str, Any]:
         return data
 
-    def csv_download(self, queryset: QuerySet, *, raw: bool = False) -> StreamingHttpResponse:
-        orderings = self.orderings
-        ordering = orderings.get(
-            self.request.query_params.get("ordering") or "", next(iter(orderings.values()))
-        )
+    def python_csv_download(
+        self, queryset: QuerySet, *, raw: bool = False
+    ) -> StreamingHttpResponse:
         serializer = self.get_serializer_class()(context=self.get_serializer_context())
 
         def rows() -> Iterator[dict[str, Any]]:
-            for record in queryset.order_by(*ordering).iterator(chunk_size=CSV_CHUNK_ROWS):
+            records = queryset.order_by(*self.csv_ordering()).iterator(chunk_size=CSV_CHUNK_ROWS)
+            for record in records:
                 yield self.csv_row(serializer.to_representation(record))
 
         return stream_csv_response(
@@ -148,6 +170,9 @@ class IncidentViewSet(CatalogViewSet):
             raise exceptions.NotFound()
         return _redirect("api-incidents-detail", redirect.target_id)
 
+    def csv_columns(self) -> list[CsvColumn]:
+        return csv_columns.incident_columns(ROLE_COLUMNS)
+
     def csv_header(self) -> list[str]:
         header = super().csv_header()
         at = header.index("entities")
@@ -191,6 +216,9 @@ class ReportViewSet(CatalogViewSet):
     def get_queryset(self) -> QuerySet:
         return selectors.reports_for_api(with_text=self.with_text())
 
+    def csv_columns(self) -> list[CsvColumn]:
+        return csv_columns.report_columns(with_text=self.with_text())
+
 
 class EntityViewSet(CatalogViewSet):
     """Organisations, groups of people and AI systems named in incidents. A merged entity's
@@ -210,6 +238,9 @@ class EntityViewSet(CatalogViewSet):
 
     def get_queryset(self) -> QuerySet:
         return selectors.entities_for_api()
+
+    def csv_columns(self) -> list[CsvColumn]:
+        return csv_columns.entity_columns()
 
     def redirect_or_404(self, lookup: str) -> Any:
         redirect = EntityRedirect.objects.filter(old_slug=lookup).select_related("target").first()
@@ -234,6 +265,9 @@ class TaxonomyViewSet(CatalogViewSet):
     def get_queryset(self) -> QuerySet:
         return selectors.taxonomies_for_api()
 
+    def csv_columns(self) -> list[CsvColumn]:
+        return csv_columns.taxonomy_columns()
+
 
 class ClassificationViewSet(CatalogViewSet):
     """Published classifications of incidents and reports (public fields only)."""
@@ -250,6 +284,9 @@ class ClassificationViewSet(CatalogViewSet):
 
     def get_queryset(self) -> QuerySet:
         return selectors.classifications_for_api()
+
+    def csv_columns(self) -> list[CsvColumn]:
+        return csv_columns.classification_columns()
 
 
 class LookupView(RegistryAPIMixin, APIView):
