@@ -139,8 +139,19 @@ def test_import_aiid_names_a_missing_path(db, tmp_path) -> None:  # noqa: ANN001
 def test_a_job_whose_worker_was_killed_is_failed_and_its_partial_deleted(paper, world) -> None:  # noqa: ANN001
     job = export_job_start(actor=world.chair, venue=paper.venue)  # eager: built on commit
     ExportJob.objects.filter(pk=job.pk).update(state="queued", file_name="")
+    # The worker writes the whole ZIP under its temporary name, then hangs before the rename
+    # until it is killed: with a one-paper venue a real build could otherwise finish before
+    # the test sees its partial file.
     build = (
-        f"from venues.services.exports import export_job_build; export_job_build(job_id={job.pk})"
+        "import time\n"
+        "import venues.services.exports as exports\n"
+        "real = exports.exporter_for\n"
+        "class WritesThenHangs:\n"
+        "    def write(self, *args, **kwargs):\n"
+        "        real('venue', 'zip').write(*args, **kwargs)\n"
+        "        time.sleep(600)\n"
+        "exports.exporter_for = lambda *args: WritesThenHangs()\n"
+        f"exports.export_job_build(job_id={job.pk})\n"
     )
     process = subprocess.Popen(
         [sys.executable, "manage.py", "shell", "-c", build],
