@@ -13,11 +13,21 @@ from xml.sax.saxutils import escape
 from emissions.charts import Bar
 from venues.exports.formatting import number
 
+# Labels are right-aligned against the bars: a label wider than LABEL_WIDTH runs off the
+# chart's left edge. DejaVu Sans Bold at 11 px averages under 7.5 px a character, so labels are
+# cut to fit (a region name such as "gcp northamerica-northeast1" would otherwise be clipped).
+LABEL_WIDTH = 280
+LABEL_CHARS = int((LABEL_WIDTH - 6) // 7.5)
+
+
+def chart_label(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
 
 def what_if_svg(bars: Sequence[Bar], *, width: int = 640, title: str = "") -> str:
     """A horizontal bar chart of tCO2e alternatives (`emissions.charts.what_if_bars`, the
     page's rows); the disclosed configuration (kind "actual") is hatched."""
-    row_h, label_w, value_w, top = 22, 210, 80, 28 if title else 8
+    row_h, label_w, value_w, top = 22, LABEL_WIDTH, 80, 28 if title else 8
     height = top + row_h * max(len(bars), 1) + 10
     plot_w = width - label_w - value_w - 10
     largest = max((b.value for b in bars), default=0.0) or 1.0
@@ -39,7 +49,7 @@ def what_if_svg(bars: Sequence[Bar], *, width: int = 640, title: str = "") -> st
         bar_w = max(1.0, plot_w * max(bar.value, 0.0) / largest)
         current = bar.kind == "actual"
         fill = "url(#hatch)" if current else "#d9d9d9"
-        label = bar.label if len(bar.label) <= 34 else bar.label[:33] + "…"
+        label = chart_label(bar.label)
         weight = ' font-weight="bold"' if current else ""
         parts.append(
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end"{weight}>{escape(label)}</text>'

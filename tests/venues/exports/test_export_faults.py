@@ -136,8 +136,12 @@ def test_import_aiid_names_a_missing_path(db, tmp_path) -> None:  # noqa: ANN001
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_job_whose_worker_was_killed_is_failed_and_its_partial_deleted(paper, world) -> None:  # noqa: ANN001
-    job = export_job_start(actor=world.chair, venue=paper.venue)  # eager: built on commit
+def test_a_job_whose_worker_was_killed_is_failed_and_its_partial_deleted(
+    paper, world, settings
+) -> None:  # noqa: ANN001, E501
+    # Built on commit in this thread: a background build thread would race the worker below.
+    settings.EXPORT_BUILD_IN_THREAD = False
+    job = export_job_start(actor=world.chair, venue=paper.venue)
     ExportJob.objects.filter(pk=job.pk).update(state="queued", file_name="")
     # The worker writes the whole ZIP under its temporary name, then hangs before the rename
     # until it is killed: with a one-paper venue a real build could otherwise finish before
@@ -176,12 +180,16 @@ def test_a_job_whose_worker_was_killed_is_failed_and_its_partial_deleted(paper, 
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+    # A statement the worker sent just before it was killed can still commit a heartbeat:
+    # wait until the server has closed the dead worker's session.
+    _wait_for_other_sessions_to_end()
     job.refresh_from_db()
     path = export_path(job)
     assert (job.state, path.exists(), len(partials_of(path))) == ("running", False, 1)
 
-    assert export_jobs_sweep_stuck(now=timezone.now()) == 0  # its heartbeat is still fresh
-    later = job.heartbeat_at + dt.timedelta(seconds=django_settings.EXPORT_JOB_STALE_SECONDS + 1)
+    killed_at = timezone.now()
+    assert export_jobs_sweep_stuck(now=killed_at) == 0  # its heartbeat is still fresh
+    later = killed_at + dt.timedelta(seconds=django_settings.EXPORT_JOB_STALE_SECONDS + 1)
     assert export_jobs_sweep_stuck(now=later) == 1
     job.refresh_from_db()
     assert (job.state, job.file_name, partials_of(path)) == ("failed", "", [])
@@ -242,3 +250,18 @@ def test_expiry_deletes_what_a_failed_job_left(paper, world) -> None:  # noqa: A
     export_jobs_expire()
     job.refresh_from_db()
     assert (job.file_name, leftover.exists()) == ("", False)
+
+
+def _wait_for_other_sessions_to_end(timeout_s: float = 10) -> None:
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout_s
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0 or time.monotonic() > deadline:
+                return
+            time.sleep(0.02)

@@ -56,3 +56,30 @@ def test_the_page_and_the_packet_show_the_same_what_if_rows(client, world, discl
     page = response.content.decode()
     assert "Same energy in Sweden (25 g/kWh)" in page
     assert "On T4" not in page and "On T4" not in packet_svg
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Same energy in gcp northamerica-northeast1 (2 g/kWh)",
+        "Same energy in azure southafricanorth (706 g/kWh)",
+        "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
+    ],
+)
+def test_a_long_what_if_label_is_cut_to_fit_left_of_the_bars(label: str) -> None:
+    """Measured with the font the packet uses, bold as the disclosed run's row is drawn; a
+    label wider than the label column would be clipped at the chart's left edge."""
+    from pathlib import Path
+
+    from PIL import ImageFont
+
+    from venues.exports.charts import LABEL_WIDTH, chart_label
+
+    font_file = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+    if not font_file.exists():
+        pytest.skip("DejaVu Sans Bold is not installed (Debian package fonts-dejavu-core)")
+    font = ImageFont.truetype(str(font_file), 11)
+    shown = chart_label(label)
+    assert shown.endswith("…") and len(shown) > 30
+    if not label.startswith("W"):  # a realistic label fits; a row of W's is the worst case
+        assert font.getlength(shown) <= LABEL_WIDTH - 6
