@@ -32,7 +32,7 @@ from django.db.models.functions import Substr
 
 from incidents.charts import Timeline, report_timeline
 from incidents.citations import Citation, citation_for
-from incidents.facets import classification_facets
+from incidents.facets import classification_facets, facet_counts_under
 from incidents.models import (
     Classification,
     ClassificationValue,
@@ -415,9 +415,7 @@ class IncidentFilters:
         return data
 
 
-def incidents_list(
-    *, filtered: QuerySet[Incident], sort: str, q: str = ""
-) -> QuerySet[Incident]:
+def incidents_list(*, filtered: QuerySet[Incident], sort: str, q: str = "") -> QuerySet[Incident]:
     """`filtered` (incidents already through `IncidentFilterSet`) matching the keywords `q`
     (title and description), sorted, each with `report_count` and its entity links
     prefetched: a page of it costs the same few queries whatever the page size."""
@@ -428,13 +426,7 @@ def incidents_list(
     if sort == IncidentSort.MOST_REPORTS:
         qs = qs.annotate(report_count=Count("reports", distinct=True))
     else:
-        # A correlated subquery, which PostgreSQL evaluates for the page's rows only (after the
-        # sort and LIMIT), where a GROUP BY would count the reports of every incident first.
-        qs = qs.annotate(
-            report_count=_SubqueryCount(
-                Report.incidents.through.objects.filter(incident_id=OuterRef("pk")).values("id")
-            )
-        )
+        qs = qs.annotate(report_count=_reports_of_incident())
     order = {
         IncidentSort.NEWEST: [F("date").desc(nulls_last=True), "-id"],
         IncidentSort.OLDEST: [F("date").asc(nulls_last=True), "id"],
@@ -451,6 +443,14 @@ def incidents_list(
             .select_related("entity")
             .order_by("role", "entity__name"),
         )
+    )
+
+
+def _reports_of_incident() -> _SubqueryCount:
+    """An incident's report count as a correlated subquery, which PostgreSQL evaluates for the
+    rows shown only (after the sort and LIMIT), where a GROUP BY counts every incident's."""
+    return _SubqueryCount(
+        Report.incidents.through.objects.filter(incident_id=OuterRef("pk")).values("id")
     )
 
 
@@ -487,7 +487,7 @@ def home_page(*, limit: int = 8) -> HomePage:
     return HomePage(
         latest_incidents=list(
             Incident.objects.defer("search_vector", "description", "editor_notes")
-            .annotate(report_count=Count("reports"))
+            .annotate(report_count=_reports_of_incident())
             .order_by("-created_at", "-id")[:limit]
         ),
         latest_reports=list(
@@ -651,7 +651,8 @@ def taxonomy_detail(*, namespace: str, viewer: Viewer = None) -> TaxonomyPage | 
         return None
     with connection.cursor() as cursor:
         cursor.execute(FACET_COUNTS_SQL, [taxonomy.pk, access.unpublished])
-        counts = dict(cursor.fetchall())
+        sorted_counts = sorted(cursor.fetchall())
+    counts = dict(sorted_counts)
     summaries = []
     for tax_field in visible_fields(access).filter(taxonomy=taxonomy).order_by("weight", "id"):
         prefix = f"{taxonomy.namespace}:{tax_field.short_name}:"
@@ -660,8 +661,7 @@ def taxonomy_detail(*, namespace: str, viewer: Viewer = None) -> TaxonomyPage | 
             values = [ValueCount(v, prefix + v, counts.get(prefix + v, 0)) for v in permitted]
         else:
             used = sorted(
-                ((f, n) for f, n in counts.items() if f.startswith(prefix)),
-                key=lambda item: (-item[1], item[0]),
+                facet_counts_under(sorted_counts, prefix), key=lambda item: (-item[1], item[0])
             )[:TOP_VALUES_PER_FIELD]
             values = [ValueCount(f[len(prefix) :], f, n) for f, n in used]
         summaries.append(FieldSummary(field=tax_field, values=values))
