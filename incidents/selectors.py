@@ -441,6 +441,7 @@ def incidents_list(*, filtered: QuerySet[Incident], sort: str, q: str = "") -> Q
                 role__in=[EntityRole.DEPLOYER, EntityRole.DEVELOPER]
             )
             .select_related("entity")
+            .only("incident", "role", "entity__name")  # a list row shows the names only
             .order_by("role", "entity__name"),
         )
     )
