@@ -552,9 +552,23 @@ def _entities_named(qs: QuerySet[Entity], name_contains: str) -> QuerySet[Entity
 
 
 @dataclass(frozen=True)
+class IncidentSummary:
+    """What a row of an incident list shows, read without building a model instance: the
+    largest entities are named in a thousand incidents or more."""
+
+    id: int
+    title: str
+    date: datetime.date | None
+    date_precision: str
+
+    def get_absolute_url(self) -> str:
+        return Incident.get_absolute_url(self)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class EntityPage:
     entity: Entity
-    incidents_by_role: list[tuple[str, list[Incident]]]
+    incidents_by_role: list[tuple[str, list[IncidentSummary]]]
     incident_count: int
 
 
@@ -562,19 +576,18 @@ def entity_detail(*, slug: str) -> EntityPage | None:
     entity = Entity.objects.filter(slug=slug).first()
     if entity is None:
         return None
-    by_role: dict[str, list[Incident]] = defaultdict(list)
+    by_role: dict[str, list[IncidentSummary]] = defaultdict(list)
     incident_ids: set[int] = set()
     links = (
         IncidentEntity.objects.filter(entity=entity)
-        .select_related("incident")
-        .only(
-            "role", "incident__id", "incident__title", "incident__date", "incident__date_precision"
-        )
         .order_by(F("incident__date").desc(nulls_last=True), "-incident__id")
+        .values_list(
+            "role", "incident_id", "incident__title", "incident__date", "incident__date_precision"
+        )
     )
-    for link in links:
-        by_role[link.role].append(link.incident)
-        incident_ids.add(link.incident_id)
+    for role, incident_id, title, date, precision in links:
+        by_role[role].append(IncidentSummary(incident_id, title, date, precision))
+        incident_ids.add(incident_id)
     return EntityPage(
         entity=entity,
         incidents_by_role=[
