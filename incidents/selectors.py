@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
@@ -528,12 +529,48 @@ def report_detail(*, number: int) -> Report | None:
 # --- Entities --------------------------------------------------------------------------------
 
 
-def entities_list(*, name_contains: str = "") -> QuerySet[Entity]:
-    qs = _entities_named(
-        Entity.objects.annotate(incident_count=Count("incident_links__incident", distinct=True)),
-        name_contains,
-    )
-    return qs.order_by("-incident_count", "name")
+class RankedEntities(Sequence[Entity]):
+    """Entities in the order of a remembered ranking, each with its `incident_count`; a slice
+    (a page) reads its entities by id, in one query."""
+
+    def __init__(self, ranking: list[tuple[int, int]]) -> None:
+        self._ranking = ranking
+
+    def __len__(self) -> int:
+        return len(self._ranking)
+
+    @overload
+    def __getitem__(self, index: int) -> Entity: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entity]: ...
+    def __getitem__(self, index: int | slice) -> Entity | list[Entity]:
+        if isinstance(index, int):
+            return self[index : index + 1 or None][0]
+        rows = self._ranking[index]
+        found = Entity.objects.in_bulk([pk for pk, _ in rows])
+        entities = []
+        for pk, count in rows:
+            entity = found.get(pk)
+            if entity is not None:  # deleted since the ranking was remembered
+                entity.incident_count = count
+                entities.append(entity)
+        return entities
+
+
+def entities_list(*, name_contains: str = "") -> RankedEntities:
+    """Every entity (named like `name_contains`), the most named first. The ranking counts
+    every entity's incidents, so it is remembered until the next write."""
+
+    def ranking() -> list[tuple[int, int]]:
+        qs = _entities_named(
+            Entity.objects.annotate(
+                incident_count=Count("incident_links__incident", distinct=True)
+            ),
+            name_contains,
+        )
+        return list(qs.order_by("-incident_count", "name").values_list("pk", "incident_count"))
+
+    return RankedEntities(memoize("entities_ranking", ranking, name_contains))
 
 
 def entities_count(*, name_contains: str = "") -> int:
