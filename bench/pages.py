@@ -17,8 +17,9 @@ Corpus, in a database of its own beside the configured one (reused while its cou
    a warm-up, median of `time.perf_counter()` around `client.get` (URL routing, middleware,
    queries, template rendering; no socket). /healthz is measured the same way in the same run
    and every page is reported as a multiple of it: the ratio is what survives a loaded machine.
+   Queries are counted on one more request, in the state the timed ones found.
    /healthz is not a bare request: it runs the health checks (the database on a connection of
-   its own, the broker, the disk) in threads. Queries per page are counted in a separate pass.
+   its own, the broker, the disk) in threads.
    Whole-catalog figures remembered until the next write (`registry.cache.memoize`: counts,
    facet counts, the entity ranking) are on, as shipped, so the timed requests find them; the
    first request after a write computes them, printed as "memo cold" next to each page.
@@ -191,9 +192,10 @@ def uncached(url: str, pages: list[str], rounds: int) -> None:
             queries.append(sql)
             return execute(sql, params, many, context)
 
+        median_ms, status = _median_ms(client, path, rounds)
+        # Counted as timed: after the warm-up, the remembered figures found.
         with connection.execute_wrapper(count):
             client.get(path)
-        median_ms, status = _median_ms(client, path, rounds)
         with override_settings(MEMO_CACHE_ENABLED=False):
             cold_ms, _ = _median_ms(client, path, max(3, rounds // 3))
         print(f"pages: {path} memo cold {cold_ms:.1f} ms, warm {median_ms:.1f} ms", flush=True)
