@@ -328,9 +328,8 @@ def _fill(conn, *, incidents: int, reports: int) -> None:  # type: ignore[no-unt
     cursor.execute(
         "INSERT INTO incidents_taxonomyfield (taxonomy_id, field_number, short_name, long_name,"
         " description, display_type, permitted_values, weight, instant_facet, required, public,"
-        " internal)"
-        " VALUES (%s, '1', 'Risk Domain', 'Risk Domain', '', 'enum', %s, 0, true, false, true,"
-        " false)"
+        " internal) VALUES (%s, '1', 'Risk Domain', 'Risk Domain', '', 'enum', %s, 0, true, false,"
+        " true, false)"
         " RETURNING id",
         [taxonomy_id, __import__("json").dumps(RISK_DOMAINS)],
     )

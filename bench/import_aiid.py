@@ -93,7 +93,12 @@ class Words:
         return "\n\n".join(paragraphs)
 
 
-def write_snapshot(folder: Path, *, incidents: int, reports: int, seed: int = 7) -> dict:
+def write_snapshot(
+    folder: Path, *, incidents: int, reports: int, seed: int = 7, largest_entity_share: float = 0.0
+) -> dict:
+    """Write the snapshot's CSV files into `folder`. With `largest_entity_share`, the first
+    entity is also a deployer of that share of the incidents (AIID's largest, "openai", is in
+    about a tenth of them): the entity page's worst case."""
     rng = random.Random(seed)
     words = Words(rng)
     entities = [f"{'-'.join(words.take(rng.randint(1, 3)))}-{i}" for i in range(2_500)]
@@ -112,14 +117,18 @@ def write_snapshot(folder: Path, *, incidents: int, reports: int, seed: int = 7)
     with (folder / "incidents.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(INCIDENT_HEADER)
+        every = round(1 / largest_entity_share) if largest_entity_share else 0
         for incident in range(1, incidents + 1):
+            deployers = rng.sample(entities, rng.randint(1, 3))
+            if every and incident % every == 0 and entities[0] not in deployers:
+                deployers.append(entities[0])
             writer.writerow(
                 [
                     f"ObjectId({incident:024x})",
                     incident,
                     f"{2012 + incident % 14}-{1 + incident % 12:02d}-{1 + incident % 28:02d}",
                     json.dumps(sorted(set(membership[incident])), separators=(",", ":")),
-                    json.dumps(rng.sample(entities, rng.randint(1, 3))),
+                    json.dumps(deployers),
                     json.dumps(rng.sample(entities, rng.randint(1, 2))),
                     json.dumps(rng.sample(entities, rng.randint(1, 3))),
                     words.sentence(rng.randint(20, 60)),

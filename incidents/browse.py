@@ -1,6 +1,7 @@
 """Read paths behind the incident list's filters: entities found by name, taxonomy facets.
 
-Each is one or two queries, whatever the size of the catalog.
+Each is one or two queries, whatever the size of the catalog; the whole-catalog aggregates
+(the facet counts, the entity ranking) are remembered until the next write.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils.text import slugify
 
+from incidents.facets import facet_counts_under
 from incidents.models import DisplayType, Entity, Incident, TaxonomyField
 from incidents.selectors import entity_redirect_target
 from incidents.visibility import (
@@ -20,6 +22,7 @@ from incidents.visibility import (
     visible_classifications,
     visible_fields,
 )
+from registry.cache import memoize
 
 ENTITY_SUGGESTIONS = 8
 # The datalist offers the most named entities; the rest are found by the suggestions.
@@ -36,9 +39,7 @@ def entity_lookup(text: str) -> Entity | None:
     if not text:
         return None
     for candidate in dict.fromkeys([text, text.lower(), slugify(text)]):
-        entity = Entity.objects.filter(
-            slug=entity_redirect_target(candidate) or candidate
-        ).first()
+        entity = Entity.objects.filter(slug=entity_redirect_target(candidate) or candidate).first()
         if entity is not None:
             return entity
     return Entity.objects.filter(name__iexact=text).order_by("pk").first()
@@ -57,11 +58,16 @@ def entity_suggestions(text: str, *, limit: int = ENTITY_SUGGESTIONS) -> list[En
 
 
 def entity_datalist(*, limit: int = DATALIST_ENTITIES) -> list[str]:
-    """Names offered as the entity box is typed into (no script: an HTML datalist)."""
-    return list(
-        Entity.objects.annotate(n=Count("incident_links__incident", distinct=True))
-        .order_by("-n", "name")
-        .values_list("name", flat=True)[:limit]
+    """Names offered as the entity box is typed into (no script: an HTML datalist); a ranking
+    of every entity, remembered until the next write."""
+    return memoize(
+        "entity_datalist",
+        lambda: list(
+            Entity.objects.annotate(n=Count("incident_links__incident", distinct=True))
+            .order_by("-n", "name")
+            .values_list("name", flat=True)[:limit]
+        ),
+        limit,
     )
 
 
@@ -113,10 +119,17 @@ def incident_facets(
         sql, params = classifications.query.sql_with_params()
     except EmptyResultSet:  # the list is empty by construction (a filter nobody may use)
         return []
-    with connection.cursor() as cursor:
-        # Only the ORM's own compiled SQL is formatted in; values travel as parameters.
-        cursor.execute(FACETS_SQL.format(classifications=sql), params)
-        counts = dict(cursor.fetchall())
+
+    def facet_counts() -> list[tuple[str, int]]:
+        with connection.cursor() as cursor:
+            # Only the ORM's own compiled SQL is formatted in; values travel as parameters.
+            cursor.execute(FACETS_SQL.format(classifications=sql), params)
+            return sorted(cursor.fetchall())
+
+    # An aggregate over every classification listed: remembered until the next write, keyed
+    # by the exact query (filters, keywords and the visitor's access are all in it).
+    sorted_counts = memoize("incident_facet_counts", facet_counts, sql, params)
+    counts = dict(sorted_counts)
     groups: dict[str, FacetGroup] = {}
     fields: QuerySet[TaxonomyField] = (
         visible_fields(access)
@@ -128,8 +141,7 @@ def incident_facets(
         namespace = tax_field.taxonomy.namespace
         prefix = f"{namespace}:{tax_field.short_name}:"
         used = sorted(
-            ((f, n) for f, n in counts.items() if f.startswith(prefix)),
-            key=lambda item: (-item[1], item[0]),
+            facet_counts_under(sorted_counts, prefix), key=lambda item: (-item[1], item[0])
         )
         shown = used[:FACET_VALUES_SHOWN] + [
             (f, n) for f, n in used[FACET_VALUES_SHOWN:] if f in selected

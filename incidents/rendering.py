@@ -8,6 +8,7 @@ Markdown, then nh3 with a short allow-list, so hostile markup is dropped before 
 from __future__ import annotations
 
 import re
+import threading
 from html import unescape as html_unescape
 
 import markdown
@@ -56,11 +57,26 @@ def sanitise_html(html: str) -> str:
     )
 
 
+_converters = threading.local()
+
+
+def _converter(*extensions: str) -> markdown.Markdown:
+    """A Markdown converter for this thread, reset: building one (its parsers and pattern
+    registries) costs more than converting a typical text, and a converter is not thread-safe.
+    A feed of 50 summaries or a page of excerpts reuses one."""
+    by_extensions = _converters.__dict__.setdefault("by_extensions", {})
+    converter = by_extensions.get(extensions)
+    if converter is None:
+        converter = markdown.Markdown(extensions=list(extensions), output_format="html")
+        by_extensions[extensions] = converter
+    return converter.reset()
+
+
 def render_markdown(text: str) -> SafeString:
     """Markdown (which may embed HTML) to sanitised HTML, safe to insert into a template."""
     if not text:
         return mark_safe("")  # noqa: S308 - constant empty string
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _converter("sane_lists", "tables").convert(text)
     return mark_safe(sanitise_html(html).strip())  # noqa: S308 - the output of the sanitiser
 
 
@@ -69,6 +85,6 @@ def plain_text(markdown_text: str) -> str:
     (for excerpts; the template escapes what is left)."""
     if not markdown_text:
         return ""
-    html = markdown.markdown(markdown_text, extensions=["sane_lists"], output_format="html")
+    html = _converter("sane_lists").convert(markdown_text)
     text = nh3.clean(html, tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT))
     return html_unescape(text)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
@@ -32,7 +33,7 @@ from django.db.models.functions import Substr
 
 from incidents.charts import Timeline, report_timeline
 from incidents.citations import Citation, citation_for
-from incidents.facets import classification_facets
+from incidents.facets import classification_facets, facet_counts_under
 from incidents.models import (
     Classification,
     ClassificationValue,
@@ -415,9 +416,7 @@ class IncidentFilters:
         return data
 
 
-def incidents_list(
-    *, filtered: QuerySet[Incident], sort: str, q: str = ""
-) -> QuerySet[Incident]:
+def incidents_list(*, filtered: QuerySet[Incident], sort: str, q: str = "") -> QuerySet[Incident]:
     """`filtered` (incidents already through `IncidentFilterSet`) matching the keywords `q`
     (title and description), sorted, each with `report_count` and its entity links
     prefetched: a page of it costs the same few queries whatever the page size."""
@@ -428,13 +427,7 @@ def incidents_list(
     if sort == IncidentSort.MOST_REPORTS:
         qs = qs.annotate(report_count=Count("reports", distinct=True))
     else:
-        # A correlated subquery, which PostgreSQL evaluates for the page's rows only (after the
-        # sort and LIMIT), where a GROUP BY would count the reports of every incident first.
-        qs = qs.annotate(
-            report_count=_SubqueryCount(
-                Report.incidents.through.objects.filter(incident_id=OuterRef("pk")).values("id")
-            )
-        )
+        qs = qs.annotate(report_count=_reports_of_incident())
     order = {
         IncidentSort.NEWEST: [F("date").desc(nulls_last=True), "-id"],
         IncidentSort.OLDEST: [F("date").asc(nulls_last=True), "id"],
@@ -449,8 +442,17 @@ def incidents_list(
                 role__in=[EntityRole.DEPLOYER, EntityRole.DEVELOPER]
             )
             .select_related("entity")
+            .only("incident", "role", "entity__name")  # a list row shows the names only
             .order_by("role", "entity__name"),
         )
+    )
+
+
+def _reports_of_incident() -> _SubqueryCount:
+    """An incident's report count as a correlated subquery, which PostgreSQL evaluates for the
+    rows shown only (after the sort and LIMIT), where a GROUP BY counts every incident's."""
+    return _SubqueryCount(
+        Report.incidents.through.objects.filter(incident_id=OuterRef("pk")).values("id")
     )
 
 
@@ -487,7 +489,7 @@ def home_page(*, limit: int = 8) -> HomePage:
     return HomePage(
         latest_incidents=list(
             Incident.objects.defer("search_vector", "description", "editor_notes")
-            .annotate(report_count=Count("reports"))
+            .annotate(report_count=_reports_of_incident())
             .order_by("-created_at", "-id")[:limit]
         ),
         latest_reports=list(
@@ -527,12 +529,48 @@ def report_detail(*, number: int) -> Report | None:
 # --- Entities --------------------------------------------------------------------------------
 
 
-def entities_list(*, name_contains: str = "") -> QuerySet[Entity]:
-    qs = _entities_named(
-        Entity.objects.annotate(incident_count=Count("incident_links__incident", distinct=True)),
-        name_contains,
-    )
-    return qs.order_by("-incident_count", "name")
+class RankedEntities(Sequence[Entity]):
+    """Entities in the order of a remembered ranking, each with its `incident_count`; a slice
+    (a page) reads its entities by id, in one query."""
+
+    def __init__(self, ranking: list[tuple[int, int]]) -> None:
+        self._ranking = ranking
+
+    def __len__(self) -> int:
+        return len(self._ranking)
+
+    @overload
+    def __getitem__(self, index: int) -> Entity: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Entity]: ...
+    def __getitem__(self, index: int | slice) -> Entity | list[Entity]:
+        if isinstance(index, int):
+            return self[index : index + 1 or None][0]
+        rows = self._ranking[index]
+        found = Entity.objects.in_bulk([pk for pk, _ in rows])
+        entities = []
+        for pk, count in rows:
+            entity = found.get(pk)
+            if entity is not None:  # deleted since the ranking was remembered
+                entity.incident_count = count
+                entities.append(entity)
+        return entities
+
+
+def entities_list(*, name_contains: str = "") -> RankedEntities:
+    """Every entity (named like `name_contains`), the most named first. The ranking counts
+    every entity's incidents, so it is remembered until the next write."""
+
+    def ranking() -> list[tuple[int, int]]:
+        qs = _entities_named(
+            Entity.objects.annotate(
+                incident_count=Count("incident_links__incident", distinct=True)
+            ),
+            name_contains,
+        )
+        return list(qs.order_by("-incident_count", "name").values_list("pk", "incident_count"))
+
+    return RankedEntities(memoize("entities_ranking", ranking, name_contains))
 
 
 def entities_count(*, name_contains: str = "") -> int:
@@ -551,9 +589,23 @@ def _entities_named(qs: QuerySet[Entity], name_contains: str) -> QuerySet[Entity
 
 
 @dataclass(frozen=True)
+class IncidentSummary:
+    """What a row of an incident list shows, read without building a model instance: the
+    largest entities are named in a thousand incidents or more."""
+
+    id: int
+    title: str
+    date: datetime.date | None
+    date_precision: str
+
+    def get_absolute_url(self) -> str:
+        return Incident.get_absolute_url(self)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class EntityPage:
     entity: Entity
-    incidents_by_role: list[tuple[str, list[Incident]]]
+    incidents_by_role: list[tuple[str, list[IncidentSummary]]]
     incident_count: int
 
 
@@ -561,19 +613,18 @@ def entity_detail(*, slug: str) -> EntityPage | None:
     entity = Entity.objects.filter(slug=slug).first()
     if entity is None:
         return None
-    by_role: dict[str, list[Incident]] = defaultdict(list)
+    by_role: dict[str, list[IncidentSummary]] = defaultdict(list)
     incident_ids: set[int] = set()
     links = (
         IncidentEntity.objects.filter(entity=entity)
-        .select_related("incident")
-        .only(
-            "role", "incident__id", "incident__title", "incident__date", "incident__date_precision"
-        )
         .order_by(F("incident__date").desc(nulls_last=True), "-incident__id")
+        .values_list(
+            "role", "incident_id", "incident__title", "incident__date", "incident__date_precision"
+        )
     )
-    for link in links:
-        by_role[link.role].append(link.incident)
-        incident_ids.add(link.incident_id)
+    for role, incident_id, title, date, precision in links:
+        by_role[role].append(IncidentSummary(incident_id, title, date, precision))
+        incident_ids.add(incident_id)
     return EntityPage(
         entity=entity,
         incidents_by_role=[
@@ -651,7 +702,8 @@ def taxonomy_detail(*, namespace: str, viewer: Viewer = None) -> TaxonomyPage | 
         return None
     with connection.cursor() as cursor:
         cursor.execute(FACET_COUNTS_SQL, [taxonomy.pk, access.unpublished])
-        counts = dict(cursor.fetchall())
+        sorted_counts = sorted(cursor.fetchall())
+    counts = dict(sorted_counts)
     summaries = []
     for tax_field in visible_fields(access).filter(taxonomy=taxonomy).order_by("weight", "id"):
         prefix = f"{taxonomy.namespace}:{tax_field.short_name}:"
@@ -660,8 +712,7 @@ def taxonomy_detail(*, namespace: str, viewer: Viewer = None) -> TaxonomyPage | 
             values = [ValueCount(v, prefix + v, counts.get(prefix + v, 0)) for v in permitted]
         else:
             used = sorted(
-                ((f, n) for f, n in counts.items() if f.startswith(prefix)),
-                key=lambda item: (-item[1], item[0]),
+                facet_counts_under(sorted_counts, prefix), key=lambda item: (-item[1], item[0])
             )[:TOP_VALUES_PER_FIELD]
             values = [ValueCount(f[len(prefix) :], f, n) for f, n in used]
         summaries.append(FieldSummary(field=tax_field, values=values))

@@ -62,6 +62,16 @@ class Incident(Provenance):
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["date"]),
+            # The incident list's default order and the home page's latest additions: a page
+            # of them is read from an index instead of sorting every incident.
+            models.Index(
+                models.F("date").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="incident_newest",
+            ),
+            models.Index(
+                models.F("created_at").desc(), models.F("id").desc(), name="incident_added"
+            ),
             GinIndex(fields=["search_vector"], name="incident_search_gin"),
         ]
         constraints = [
@@ -122,6 +132,12 @@ class Report(Provenance):
         ordering = ["-date_published", "-number"]
         indexes = [
             models.Index(fields=["date_published"]),
+            # The home page's latest reports (see incident_newest).
+            models.Index(
+                models.F("date_published").desc(nulls_last=True),
+                models.F("number").desc(),
+                name="report_newest",
+            ),
             models.Index(fields=["language"]),
             GinIndex(fields=["search_vector"], name="report_search_gin"),
         ]
