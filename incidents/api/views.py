@@ -6,7 +6,7 @@ what is visible live in `incidents.api.selectors`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -78,10 +78,9 @@ class CatalogViewSet(RegistryAPIMixin, ReadOnlyModelViewSet):
     def redirect_or_404(self, lookup: str) -> Any:
         raise exceptions.NotFound()
 
-    def csv_columns(self) -> list[CsvColumn]:
-        """The CSV's columns as PostgreSQL writes them: the serializer's fields (see
-        `incidents.api.csv_columns`)."""
-        raise NotImplementedError
+    # Each list names its CSV's columns as PostgreSQL writes them, the serializer's fields
+    # (`incidents.api.csv_columns`), in a `csv_columns(self)` method of its own.
+    csv_columns: Callable[[], list[CsvColumn]]
 
     def csv_ordering(self) -> tuple[str, ...]:
         orderings = self.orderings
